@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "LSP Directory curation"
+admin.site.site_title = "LSP Directory curation"
+admin.site.index_title = "Records you curate"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("partnerships.urls")),
+    path("", include("networks.urls")),
+]

@@ -1,0 +1,24 @@
+from django.db import models
+
+from partnerships.managers import CuratedQuerySet
+
+from .choices import NetworkKind, NetworkStatus
+
+
+class NetworkQuerySet(CuratedQuerySet):
+    def cens(self):
+        return self.filter(kind=NetworkKind.CEN)
+
+    def womens(self):
+        return self.filter(kind__in=[NetworkKind.WOMENS_NETWORK, NetworkKind.WOMENS_FORUM])
+
+    def active(self):
+        return self.exclude(status=NetworkStatus.CEASED)
+
+    def in_region(self, region):
+        return self.filter(models.Q(areas__region=region) | models.Q(region=region)).distinct()
+
+    def for_public_display(self):
+        return (
+            self.select_related("region", "partnership").prefetch_related("areas").order_by("name")
+        )

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "networks"
+
+urlpatterns = [
+    path("networks/<slug:slug>/", views.network_detail, name="network"),
+]

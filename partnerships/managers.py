@@ -1,0 +1,115 @@
+"""Chainable reads, named by what the pages ask for."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from .choices import BodyKind, DocumentKind, OrganisationKind, Sector
+
+
+def stale_before(today=None):
+    """The date before which a verification is too old to trust."""
+    today = today or timezone.localdate()
+    months = settings.STALE_AFTER_MONTHS
+    year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
+    day = min(today.day, 28)
+    return datetime.date(year, month + 1, day)
+
+
+class CuratedQuerySet(models.QuerySet):
+    def stale(self, today=None):
+        """Never verified, or verified longer ago than STALE_AFTER_MONTHS."""
+        return self.filter(
+            Q(last_verified_on__isnull=True) | Q(last_verified_on__lt=stale_before(today))
+        )
+
+    def oldest_verified_first(self):
+        return self.order_by(models.F("last_verified_on").asc(nulls_first=True))
+
+
+class AreaQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(is_current=True)
+
+    def lower_tier(self):
+        """The areas a district or unitary council runs: what a postcode resolves to."""
+        return self.exclude(kind="county")
+
+    def in_region(self, region):
+        return self.filter(region=region)
+
+
+class PartnershipQuerySet(CuratedQuerySet):
+    def in_region(self, region):
+        return self.filter(areas__region=region).distinct()
+
+    def for_public_display(self):
+        return self.prefetch_related("areas__region").order_by("name")
+
+    def covering(self, area):
+        """Partnerships for an area, for the areas it replaced, or for its county."""
+        areas = [area.pk, *area.replaces.values_list("pk", flat=True)]
+        if area.parent_id:
+            areas.append(area.parent_id)
+        return self.filter(areas__in=areas).distinct()
+
+
+class BodyQuerySet(CuratedQuerySet):
+    def boards(self):
+        return self.filter(kind=BodyKind.BOARD)
+
+    def themed_groups(self):
+        return self.filter(kind=BodyKind.THEMED_GROUP)
+
+
+class OrganisationQuerySet(CuratedQuerySet):
+    def vcs(self):
+        return self.filter(kind=OrganisationKind.VCS)
+
+    def womens(self):
+        return self.filter(is_womens_organisation=True)
+
+    def infrastructure(self):
+        return self.filter(kind=OrganisationKind.INFRASTRUCTURE)
+
+
+class SeatQuerySet(CuratedQuerySet):
+    def current(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=on)).filter(
+            Q(start_date__isnull=True) | Q(start_date__lte=on)
+        )
+
+    def past(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(end_date__lt=on)
+
+    def vcs(self):
+        return self.filter(sector=Sector.VCS)
+
+    def womens(self):
+        """Seats held on behalf of a women's organisation."""
+        return self.filter(organisation__is_womens_organisation=True)
+
+    def in_region(self, region):
+        return self.filter(body__partnership__areas__region=region).distinct()
+
+    def in_area(self, area):
+        return self.filter(body__partnership__areas=area).distinct()
+
+    def for_public(self):
+        """What a public list shows, fetched in one query whatever the row count."""
+        return self.select_related("person", "organisation", "body__partnership").order_by(
+            "body__partnership__name", "body__kind", "body__name", "person__name"
+        )
+
+
+class DocumentQuerySet(CuratedQuerySet):
+    def strategies(self):
+        return self.filter(kind__in=[DocumentKind.SCS, DocumentKind.LAA])
+
+    def gender_equality_schemes(self):
+        return self.filter(kind=DocumentKind.GES)

@@ -1,0 +1,398 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.text import slugify
+
+from .choices import (
+    AreaKind,
+    BodyKind,
+    DocumentKind,
+    InfrastructureType,
+    OrganisationKind,
+    Sector,
+    Selection,
+    Theme,
+)
+from .managers import (
+    AreaQuerySet,
+    BodyQuerySet,
+    DocumentQuerySet,
+    OrganisationQuerySet,
+    PartnershipQuerySet,
+    SeatQuerySet,
+)
+
+PUBLIC = "Shown publicly."
+
+
+def unique_slug(instance, value, max_length=80):
+    """A slug for value that no other row of the instance's model already has."""
+    base = slugify(value)[:max_length].strip("-") or "record"
+    slug, n = base, 2
+    others = type(instance)._default_manager.exclude(pk=instance.pk)
+    while others.filter(slug=slug).exists():
+        suffix = f"-{n}"
+        slug = base[: max_length - len(suffix)] + suffix
+        n += 1
+    return slug
+
+
+class Curated(models.Model):
+    """A record curators keep true: it says when it was last checked, and by whom."""
+
+    last_verified_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Shown publicly. The day a curator last confirmed this record is right.",
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The curator who last confirmed this record. Not shown publicly.",
+    )
+    is_demo = models.BooleanField(
+        default=False,
+        help_text="Invented demonstration data; every public page showing it says so.",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Region(models.Model):
+    """One of the nine English regions."""
+
+    code = models.CharField(max_length=9, unique=True, help_text="ONS GSS code, e.g. E12000001.")
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("partnerships:region", args=[self.slug])
+
+
+class Area(models.Model):
+    """A local authority area, loaded from the ONS lookup."""
+
+    gss_code = models.CharField(
+        "GSS code", max_length=9, unique=True, help_text="ONS code, e.g. E06000001."
+    )
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=130, unique=True)
+    kind = models.CharField(max_length=30, choices=AreaKind.choices)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="areas")
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="The upper-tier (county) authority of a district.",
+    )
+    replaces = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="replaced_by",
+        help_text="Older areas this one took over in a reorganisation.",
+    )
+    is_current = models.BooleanField(
+        default=True, help_text="False once a reorganisation has abolished the area."
+    )
+
+    objects = AreaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("partnerships:area", args=[self.slug])
+
+
+class Partnership(Curated):
+    """A Local Strategic Partnership."""
+
+    name = models.CharField(max_length=200, help_text=PUBLIC)
+    slug = models.SlugField(max_length=80, unique=True, blank=True)
+    areas = models.ManyToManyField(
+        Area, related_name="partnerships", help_text="Shown publicly. The areas it covers."
+    )
+    website = models.URLField(blank=True, help_text=PUBLIC)
+    contact_email = models.EmailField(
+        blank=True,
+        help_text="Shown publicly: the partnership's own office address, not a person's.",
+    )
+    contact_phone = models.CharField(max_length=40, blank=True, help_text=PUBLIC)
+    description = models.TextField(blank=True, help_text=PUBLIC)
+    has_womens_forum = models.BooleanField("has a women's forum", default=False, help_text=PUBLIC)
+
+    objects = PartnershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("partnerships:partnership", args=[self.slug])
+
+
+class Body(Curated):
+    """A partnership's board, or one of the themed groups that feed into it."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="bodies")
+    kind = models.CharField(max_length=20, choices=BodyKind.choices, help_text=PUBLIC)
+    theme = models.CharField(
+        max_length=40,
+        choices=Theme.choices,
+        blank=True,
+        help_text="Shown publicly. Empty for a board; required for a themed group.",
+    )
+    name = models.CharField(max_length=200, help_text=PUBLIC)
+    feeds_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="fed_by",
+        help_text="Shown publicly. The body this one reports to, usually the board.",
+    )
+
+    objects = BodyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "bodies"
+        ordering = ["partnership__name", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "name"], name="body_name_unique"),
+            models.CheckConstraint(
+                condition=Q(kind=BodyKind.BOARD, theme="")
+                | (Q(kind=BodyKind.THEMED_GROUP) & ~Q(theme="")),
+                name="body_theme_matches_kind",
+                violation_error_message="A board has no theme; a themed group needs one.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.partnership})"
+
+
+class Organisation(Curated):
+    """An organisation that holds seats, owns documents or supports the sector."""
+
+    name = models.CharField(max_length=200, help_text=PUBLIC)
+    slug = models.SlugField(max_length=80, unique=True, blank=True)
+    kind = models.CharField(max_length=20, choices=OrganisationKind.choices, help_text=PUBLIC)
+    infrastructure_type = models.CharField(
+        max_length=20,
+        choices=InfrastructureType.choices,
+        blank=True,
+        help_text="Shown publicly. Only for local infrastructure organisations.",
+    )
+    is_womens_organisation = models.BooleanField(
+        "women's organisation",
+        default=False,
+        help_text="Shown publicly, and counted in the representation report.",
+    )
+    areas = models.ManyToManyField(
+        Area, related_name="organisations", blank=True, help_text="Shown publicly."
+    )
+    website = models.URLField(blank=True, help_text=PUBLIC)
+    email = models.EmailField(blank=True, help_text="Shown publicly: the organisation's address.")
+    phone = models.CharField(max_length=40, blank=True, help_text=PUBLIC)
+    charity_number = models.CharField(max_length=20, blank=True, help_text=PUBLIC)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(infrastructure_type="") | Q(kind=OrganisationKind.INFRASTRUCTURE),
+                name="organisation_infrastructure_type_only_for_infrastructure",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("partnerships:organisation", args=[self.slug])
+
+
+class Person(Curated):
+    """Someone who sits on a body. Contact details go public only with consent."""
+
+    name = models.CharField(max_length=200, help_text=PUBLIC)
+    email = models.EmailField(
+        blank=True, help_text="Shown publicly only when 'publish contact' is ticked."
+    )
+    phone = models.CharField(
+        max_length=40, blank=True, help_text="Shown publicly only when 'publish contact' is ticked."
+    )
+    publish_contact = models.BooleanField(
+        default=False,
+        help_text="Tick only when the person has agreed to their email and phone being public.",
+    )
+    consent_given_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the person agreed to publication. Not shown publicly.",
+    )
+    consent_method = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="How consent was given, e.g. 'email of 3 March'. Not shown publicly.",
+    )
+
+    class Meta:
+        verbose_name_plural = "people"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def public_email(self):
+        return self.email if self.publish_contact else ""
+
+    @property
+    def public_phone(self):
+        return self.phone if self.publish_contact else ""
+
+
+class Seat(Curated):
+    """A person sitting on a body, for a sector, on behalf of an organisation."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="seats")
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="seats")
+    sector = models.CharField(max_length=20, choices=Sector.choices, help_text=PUBLIC)
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="seats",
+        help_text="Shown publicly. Whom the person represents.",
+    )
+    role = models.CharField(max_length=100, blank=True, help_text="Shown publicly, e.g. Chair.")
+    selection = models.CharField(
+        "how selected",
+        max_length=20,
+        choices=Selection.choices,
+        blank=True,
+        help_text=PUBLIC,
+    )
+    start_date = models.DateField(null=True, blank=True, help_text=PUBLIC)
+    end_date = models.DateField(
+        null=True, blank=True, help_text="Shown publicly. Empty while the seat is held."
+    )
+
+    objects = SeatQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["body", "person__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="seat_ends_after_it_starts",
+                violation_error_message="The end date cannot be before the start date.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["sector", "end_date"]),
+        ]
+
+    def __str__(self):
+        return f"{self.person} on {self.body}"
+
+
+class Document(Curated):
+    """A Sustainable Community Strategy, Local Area Agreement or Gender Equality Scheme."""
+
+    kind = models.CharField(max_length=3, choices=DocumentKind.choices, help_text=PUBLIC)
+    title = models.CharField(max_length=200, help_text=PUBLIC)
+    partnership = models.ForeignKey(
+        Partnership,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="documents",
+        help_text="Owner of a strategy or agreement.",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="documents",
+        help_text="Owner of a Gender Equality Scheme (council, health body or police).",
+    )
+    start_year = models.PositiveSmallIntegerField(null=True, blank=True, help_text=PUBLIC)
+    end_year = models.PositiveSmallIntegerField(null=True, blank=True, help_text=PUBLIC)
+    url = models.URLField("link", blank=True, help_text=PUBLIC)
+    priorities = models.TextField(
+        blank=True, help_text="Shown publicly. Priorities or targets, one per line."
+    )
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind__in=[DocumentKind.SCS, DocumentKind.LAA], partnership__isnull=False)
+                    | Q(kind=DocumentKind.GES, organisation__isnull=False)
+                ),
+                name="document_has_its_owner",
+                violation_error_message=(
+                    "A strategy or agreement belongs to a partnership; "
+                    "a Gender Equality Scheme to an organisation."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_year__isnull=True)
+                | Q(start_year__isnull=True)
+                | Q(end_year__gte=F("start_year")),
+                name="document_period_in_order",
+                violation_error_message="The period cannot end before it starts.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def period(self):
+        if self.start_year and self.end_year:
+            return f"{self.start_year} to {self.end_year}"
+        return str(self.start_year or self.end_year or "")
+
+    def priority_list(self):
+        return [line.strip() for line in self.priorities.splitlines() if line.strip()]

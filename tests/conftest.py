@@ -1,0 +1,19 @@
+import pytest
+from django.core.management import call_command
+
+from partnerships.models import Area
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the real ONS areas once into the test database; each test rolls back on top."""
+    with django_db_blocker.unblock():
+        call_command("load_areas", verbosity=0, stdout=open("/dev/null", "w"))
+
+
+@pytest.fixture
+def areas(db):
+    """The real areas, also for transactional tests that flush the database."""
+    if not Area.objects.exists():
+        call_command("load_areas", stdout=open("/dev/null", "w"))
+    return Area.objects.all()
