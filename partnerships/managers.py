@@ -50,10 +50,12 @@ class PartnershipQuerySet(CuratedQuerySet):
         return self.prefetch_related("areas__region").order_by("name")
 
     def covering(self, area):
-        """Partnerships for an area, for the areas it replaced, or for its county."""
-        areas = [area.pk, *area.replaces.values_list("pk", flat=True)]
+        """Partnerships for an area, for the areas it replaced or that replaced it, or for
+        its county: a postcode resolves to today's area, records may name an older one."""
+        related = Q(pk=area.pk) | Q(replaced_by=area) | Q(replaces=area)
         if area.parent_id:
-            areas.append(area.parent_id)
+            related |= Q(pk=area.parent_id)
+        areas = area._meta.model.objects.filter(related).values("pk")
         return self.filter(areas__in=areas).distinct()
 
 

@@ -22,6 +22,7 @@ from .managers import (
     PartnershipQuerySet,
     SeatQuerySet,
 )
+from .text import fold
 
 PUBLIC = "Shown publicly."
 
@@ -108,6 +109,7 @@ class Area(models.Model):
     is_current = models.BooleanField(
         default=True, help_text="False once a reorganisation has abolished the area."
     )
+    search_name = models.CharField(max_length=200, editable=False, db_index=True, default="")
 
     objects = AreaQuerySet.as_manager()
 
@@ -116,6 +118,10 @@ class Area(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_name = fold(self.name)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("partnerships:area", args=[self.slug])
@@ -137,6 +143,7 @@ class Partnership(Curated):
     contact_phone = models.CharField(max_length=40, blank=True, help_text=PUBLIC)
     description = models.TextField(blank=True, help_text=PUBLIC)
     has_womens_forum = models.BooleanField("has a women's forum", default=False, help_text=PUBLIC)
+    search_name = models.CharField(max_length=250, editable=False, db_index=True, default="")
 
     objects = PartnershipQuerySet.as_manager()
 
@@ -149,6 +156,7 @@ class Partnership(Curated):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(self, self.name)
+        self.search_name = fold(self.name)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
