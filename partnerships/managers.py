@@ -49,6 +49,9 @@ class PartnershipQuerySet(CuratedQuerySet):
     def for_public_display(self):
         return self.prefetch_related("areas__region").order_by("name")
 
+    def for_public_page(self):
+        return self.prefetch_related(*public_page_prefetches())
+
     def covering(self, area):
         """Partnerships for an area, for the areas it replaced or that replaced it, or for
         its county: a postcode resolves to today's area, records may name an older one."""
@@ -115,3 +118,28 @@ class DocumentQuerySet(CuratedQuerySet):
 
     def gender_equality_schemes(self):
         return self.filter(kind=DocumentKind.GES)
+
+
+def public_page_prefetches():
+    """What a partnership page shows, fetched in a fixed number of queries."""
+    from django.db.models import Prefetch
+
+    from .models import Body, Document, Seat
+
+    seats = (
+        Seat.objects.current()
+        .select_related("person", "organisation")
+        .order_by("sector", "person__name")
+    )
+    bodies = Body.objects.order_by("kind", "name").prefetch_related(
+        Prefetch("seats", queryset=seats, to_attr="current_seats")
+    )
+    return [
+        "areas__region",
+        Prefetch("bodies", queryset=bodies, to_attr="ordered_bodies"),
+        Prefetch(
+            "documents",
+            queryset=Document.objects.strategies().order_by("kind", "-start_year"),
+            to_attr="strategies",
+        ),
+    ]

@@ -21,6 +21,7 @@ from .managers import (
     OrganisationQuerySet,
     PartnershipQuerySet,
     SeatQuerySet,
+    stale_before,
 )
 from .text import fold
 
@@ -62,6 +63,11 @@ class Curated(models.Model):
 
     class Meta:
         abstract = True
+
+    @property
+    def is_stale(self):
+        """Never verified, or verified longer ago than STALE_AFTER_MONTHS."""
+        return self.last_verified_on is None or self.last_verified_on < stale_before()
 
 
 class Region(models.Model):
@@ -338,6 +344,15 @@ class Seat(Curated):
 
     def __str__(self):
         return f"{self.person} on {self.body}"
+
+    @property
+    def term(self):
+        start, end = self.start_date, self.end_date
+        if start and end:
+            return f"{start:%B %Y} to {end:%B %Y}"
+        if start:
+            return f"since {start:%B %Y}"
+        return f"until {end:%B %Y}" if end else ""
 
 
 class Document(Curated):

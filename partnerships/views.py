@@ -1,34 +1,183 @@
-from django.shortcuts import get_object_or_404, render
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
-from .models import Area, Organisation, Partnership, Region
+from networks.models import Network
+
+from . import search
+from .filters import PartnershipFilter, SeatFilter
+from .models import Area, Document, Organisation, Partnership, Region, Seat
+
+PAGE_SIZE = 50
+
+
+def paginate(request, queryset, per_page=PAGE_SIZE):
+    """A page of results; a bad or out-of-range page number shows the nearest page."""
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def querystring_without_page(request):
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 def home(request):
-    partnerships = Partnership.objects.for_public_display()
-    return render(request, "partnerships/home.html", {"partnerships": partnerships})
+    regions = Region.objects.annotate(partnership_count=Count("areas__partnerships", distinct=True))
+    return render(request, "partnerships/home.html", {"regions": regions})
+
+
+def search_view(request):
+    result = search.find(request.GET.get("q", ""))
+    if result.single and not result.problem:
+        return redirect(result.single)
+    status = 200
+    return render(
+        request,
+        "partnerships/search.html",
+        {
+            "result": result,
+            "crumbs": [("Home", reverse("partnerships:home")), ("Search", None)],
+        },
+        status=status,
+    )
+
+
+def partnership_list(request):
+    filterset = PartnershipFilter(
+        request.GET, queryset=Partnership.objects.for_public_display(), request=request
+    )
+    page = paginate(request, filterset.qs)
+    return render(
+        request,
+        "partnerships/partnership_list.html",
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "querystring": querystring_without_page(request),
+            "crumbs": [("Home", reverse("partnerships:home")), ("Partnerships", None)],
+        },
+    )
 
 
 def partnership_detail(request, slug):
-    partnership = get_object_or_404(Partnership, slug=slug)
-    return render(request, "partnerships/partnership_detail.html", {"partnership": partnership})
+    partnership = get_object_or_404(Partnership.objects.for_public_page(), slug=slug)
+    areas = list(partnership.areas.all())
+    area_ids = [area.pk for area in areas]
+    regions = {area.region_id for area in areas}
+    networks = list(
+        Network.objects.filter(
+            Q(partnership=partnership) | Q(areas__in=area_ids) | Q(region__in=regions)
+        )
+        .select_related("region")
+        .distinct()
+        .order_by("kind", "name")
+    )
+    local_organisations = Organisation.objects.filter(areas__in=area_ids).distinct()
+    infrastructure = list(
+        local_organisations.infrastructure().order_by("infrastructure_type", "name")
+    )
+    bodies = partnership.ordered_bodies
+    context = {
+        "partnership": partnership,
+        "areas": areas,
+        "region": areas[0].region if areas else None,
+        "bodies": bodies,
+        "vcs_seats": [
+            seat for body in bodies for seat in body.current_seats if seat.sector == "vcs"
+        ],
+        # Where to turn when a representative has not agreed to publish their contact.
+        "contact_route": infrastructure[0] if infrastructure else None,
+        "cens": [n for n in networks if n.kind == "cen"],
+        "womens_networks": [n for n in networks if n.kind != "cen"],
+        "schemes": Document.objects.gender_equality_schemes()
+        .filter(organisation__in=local_organisations)
+        .select_related("organisation")
+        .order_by("organisation__name"),
+        "infrastructure": infrastructure,
+        "crumbs": [
+            ("Home", reverse("partnerships:home")),
+            ("Partnerships", reverse("partnerships:partnership_list")),
+            (partnership.name, None),
+        ],
+    }
+    return render(request, "partnerships/partnership_detail.html", context)
 
 
 def region_detail(request, slug):
     region = get_object_or_404(Region, slug=slug)
+    areas = (
+        Area.objects.current()
+        .lower_tier()
+        .filter(region=region)
+        .annotate(partnership_count=Count("partnerships"))
+        .order_by("name")
+    )
     partnerships = Partnership.objects.in_region(region).for_public_display()
     return render(
-        request, "partnerships/region_detail.html", {"region": region, "partnerships": partnerships}
+        request,
+        "partnerships/region_detail.html",
+        {
+            "region": region,
+            "areas": areas,
+            "partnerships": partnerships,
+            "crumbs": [("Home", reverse("partnerships:home")), (region.name, None)],
+        },
     )
 
 
 def area_detail(request, slug):
-    area = get_object_or_404(Area.objects.select_related("region", "parent"), slug=slug)
+    area = get_object_or_404(
+        Area.objects.select_related("region", "parent").prefetch_related("replaces", "replaced_by"),
+        slug=slug,
+    )
     partnerships = Partnership.objects.covering(area).for_public_display()
     return render(
-        request, "partnerships/area_detail.html", {"area": area, "partnerships": partnerships}
+        request,
+        "partnerships/area_detail.html",
+        {
+            "area": area,
+            "partnerships": partnerships,
+            "crumbs": [
+                ("Home", reverse("partnerships:home")),
+                (area.region.name, area.region.get_absolute_url()),
+                (area.name, None),
+            ],
+        },
     )
 
 
 def organisation_detail(request, slug):
-    organisation = get_object_or_404(Organisation, slug=slug)
-    return render(request, "partnerships/organisation_detail.html", {"organisation": organisation})
+    organisation = get_object_or_404(Organisation.objects.prefetch_related("areas"), slug=slug)
+    seats = (
+        Seat.objects.filter(organisation=organisation)
+        .select_related("person", "body__partnership")
+        .order_by("end_date", "body__partnership__name", "body__name")
+    )
+    return render(
+        request,
+        "partnerships/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "seats": seats,
+            "schemes": organisation.documents.all(),
+            "networks": organisation.networks.all(),
+            "crumbs": [("Home", reverse("partnerships:home")), (organisation.name, None)],
+        },
+    )
+
+
+def representative_list(request):
+    filterset = SeatFilter(request.GET, queryset=Seat.objects.for_public(), request=request)
+    page = paginate(request, filterset.qs)
+    return render(
+        request,
+        "partnerships/representative_list.html",
+        {
+            "filter": filterset,
+            "page_obj": page,
+            "querystring": querystring_without_page(request),
+            "crumbs": [("Home", reverse("partnerships:home")), ("Representatives", None)],
+        },
+    )
