@@ -1,0 +1,141 @@
+"""A women's group types a place, a council, a partnership name or a postcode and lands on
+its LSP, or gets a kind message and a way forward."""
+
+import pytest
+
+from .factories import PartnershipFactory, area
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def lsps():
+    return {
+        "hartlepool": PartnershipFactory(name="Hartlepool Partnership", areas=[area("E06000001")]),
+        "camden": PartnershipFactory(name="One Camden", areas=[area("E09000007")]),
+        "st_helens": PartnershipFactory(name="St Helens Together", areas=[area("E08000013")]),
+        "westminster": PartnershipFactory(
+            name="Westminster City Partnership", areas=[area("E09000033")]
+        ),
+        "cumberland": PartnershipFactory(
+            name="Carlisle & District Partnership", areas=[area("E07000028")]
+        ),
+        "brighton": PartnershipFactory(
+            name="Brighton & Hove Strategic Partnership", areas=[area("E06000043")]
+        ),
+    }
+
+
+def lands_on(client, query, partnership):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert response["Location"] == partnership.get_absolute_url()
+
+
+@pytest.mark.parametrize(
+    "query, key",
+    [
+        ("Hartlepool", "hartlepool"),
+        ("hartlepool", "hartlepool"),
+        ("  HARTLEPOOL  ", "hartlepool"),
+        ("Hartlepool Borough Council", "hartlepool"),
+        ("hartle", "hartlepool"),
+        ("One Camden", "camden"),
+        ("Camden Council", "camden"),
+        ("camden", "camden"),
+        ("St. Helens", "st_helens"),
+        ("Saint Helens", "st_helens"),
+        ("st helens", "st_helens"),
+        ("Brighton and Hove", "brighton"),
+        ("brighton & hove", "brighton"),
+        ("Carlisle and District", "cumberland"),
+    ],
+)
+def test_a_name_lands_on_its_partnership(client, lsps, query, key):
+    lands_on(client, query, lsps[key])
+
+
+@pytest.mark.parametrize("postcode", ["SW1A 1AA", "sw1a1aa", " Sw1a 1aA ", "SW1A  1AA", "sw1a-1aa"])
+def test_a_postcode_in_any_common_form_lands_on_its_partnership(client, lsps, postcode):
+    lands_on(client, postcode, lsps["westminster"])
+
+
+def test_a_postcode_in_a_new_area_finds_the_partnership_of_the_area_it_replaced(client, lsps):
+    # CA3 8QG is in Carlisle, part of Cumberland (E06000063) since 2023.
+    lands_on(client, "CA3 8QG", lsps["cumberland"])
+
+
+def test_several_matches_are_listed_best_first(client):
+    exact = PartnershipFactory(name="Bolton Vision", areas=[area("E08000001")])
+    PartnershipFactory(name="Boltonshire Forum", areas=[area("E06000002")])
+    response = client.get("/search/", {"q": "Bolton"})
+    assert response.status_code == 302
+    assert response["Location"] == exact.get_absolute_url()
+    response = client.get("/search/", {"q": "bolt"})
+    names = [p.name for p in response.context["result"].partnerships]
+    assert names == ["Bolton Vision", "Boltonshire Forum"]
+
+
+@pytest.mark.parametrize(
+    "postcode, country",
+    [("EH1 1YZ", "Scotland"), ("CF10 1EP", "Wales"), ("BT1 5GS", "Northern Ireland")],
+)
+def test_a_postcode_outside_england_gets_a_kind_message(client, lsps, postcode, country):
+    response = client.get("/search/", {"q": postcode})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert f"is in {country}" in text
+    assert "covers England only" in text
+
+
+def test_an_unknown_postcode_gets_a_way_forward(client, lsps):
+    response = client.get("/search/", {"q": "ZZ9 9ZZ"})
+    assert response.status_code == 200
+    assert "We could not find the postcode ZZ9 9ZZ" in response.content.decode()
+    assert 'name="q"' in response.content.decode()  # the search box, to try again
+
+
+def test_half_a_postcode_asks_for_the_whole(client, lsps):
+    response = client.get("/search/", {"q": "SW1A"})
+    assert "first half of a postcode" in response.content.decode()
+
+
+def test_an_area_without_a_partnership_says_so_and_links_the_area(client, lsps):
+    response = client.get("/search/", {"q": "M1 1AE"})  # Manchester
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "is in Manchester. No partnership is recorded for Manchester yet." in text
+    assert area("E08000003").get_absolute_url() in text
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "   ",
+        "nowhere-at-all",
+        "'; DROP TABLE partnerships_area; --",
+        "<script>alert(1)</script>",
+        "x" * 5000,
+        "😀 Hartlepool",
+        "%00",
+        "\x00",
+        "ＳＷ１Ａ　１ＡＡ",
+    ],
+)
+def test_odd_input_never_breaks_search(client, lsps, query):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code in (200, 302)
+    assert b"<script>alert(1)</script>" not in response.content
+
+
+def test_repeated_parameters_use_the_last_value(client, lsps):
+    response = client.get("/search/?q=zzzz&q=Hartlepool")
+    assert response.status_code == 302
+
+
+def test_the_home_page_has_the_search_box_and_regions(client, lsps):
+    response = client.get("/")
+    text = response.content.decode()
+    assert '<label class="label" for="search-q">' in text
+    assert "North East" in text and "London" in text
