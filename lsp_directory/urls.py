@@ -8,5 +8,7 @@ admin.site.index_title = "Records you curate"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("partnerships.urls")),
+    path("", include("partnerships.urls_exports")),
+    path("", include("partnerships.urls_report")),
     path("", include("networks.urls")),
 ]

@@ -1,0 +1,5 @@
+"""Downloads of filtered lists (CSV, Excel, JSON)."""
+
+app_name = "exports"
+
+urlpatterns = []

@@ -1,0 +1,5 @@
+"""The representation report, as HTML and JSON."""
+
+app_name = "report"
+
+urlpatterns = []
