@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from .choices import DocumentKind
-from .managers import CuratedQuerySet, stale_before
+from .managers import stale_before
 from .models import Area, Body, Curated, Document, Organisation, Partnership, Person, Region, Seat
 
 NEEDS_CHECKING = "needs_checking"
@@ -47,11 +47,8 @@ def mark_verified_today(modeladmin, request, queryset):
 
 
 def stale(queryset):
-    """The records of queryset that need checking, even where the model's manager is plain."""
-    if isinstance(queryset, CuratedQuerySet):
-        return queryset.stale()
-    # Person has a plain manager; the same filter applies to any Curated model.
-    return CuratedQuerySet.stale(queryset)
+    """The records of queryset that need checking."""
+    return queryset.stale()
 
 
 class NeedsCheckingFilter(admin.SimpleListFilter):

@@ -17,6 +17,7 @@ from .choices import (
 from .managers import (
     AreaQuerySet,
     BodyQuerySet,
+    CuratedQuerySet,
     DocumentQuerySet,
     OrganisationQuerySet,
     PartnershipQuerySet,
@@ -281,6 +282,8 @@ class Person(Curated):
         blank=True,
         help_text="How consent was given, e.g. 'email of 3 March'. Not shown publicly.",
     )
+
+    objects = CuratedQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "people"
