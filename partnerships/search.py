@@ -59,11 +59,21 @@ def _by_postcode(query):
     found = postcodes.lookup(query)
     result = SearchResult(query, postcode=found.postcode or "")
     if found.outcome is postcodes.Outcome.OUTSIDE_ENGLAND:
+        country = found.country
+        if country in (postcodes.Country.CHANNEL_ISLANDS, postcodes.Country.ISLE_OF_MAN):
+            country = f"the {country}"
         result.problem = "outside_england"
         result.message = (
-            f"{found.postcode} is in {found.country}. Local Strategic Partnerships were "
+            f"{found.postcode} is in {country}. Local Strategic Partnerships were "
             f"an English arrangement, so this directory covers England only. Your council's "
             "website can tell you how community planning works where you live."
+        )
+        return result
+    if found.outcome is postcodes.Outcome.NO_AREA:
+        result.problem = "no_area"
+        result.message = (
+            f"{found.postcode} is a PO box or business postcode with no council area. "
+            "Try the postcode of where your group meets, or search by town or council."
         )
         return result
     if found.outcome is not postcodes.Outcome.ENGLAND:

@@ -78,7 +78,12 @@ def test_several_matches_are_listed_best_first(client):
 
 @pytest.mark.parametrize(
     "postcode, country",
-    [("EH1 1YZ", "Scotland"), ("CF10 1EP", "Wales"), ("BT1 5GS", "Northern Ireland")],
+    [
+        ("EH1 1YZ", "Scotland"),
+        ("CF10 1EP", "Wales"),
+        ("BT1 5GS", "Northern Ireland"),
+        ("JE2 4UB", "the Channel Islands"),
+    ],
 )
 def test_a_postcode_outside_england_gets_a_kind_message(client, lsps, postcode, country):
     response = client.get("/search/", {"q": postcode})
@@ -93,6 +98,12 @@ def test_an_unknown_postcode_gets_a_way_forward(client, lsps):
     assert response.status_code == 200
     assert "We could not find the postcode ZZ9 9ZZ" in response.content.decode()
     assert 'name="q"' in response.content.decode()  # the search box, to try again
+
+
+def test_a_postcode_with_no_council_area_says_why(client, lsps):
+    response = client.get("/search/", {"q": "GIR 0AA"})
+    assert response.status_code == 200
+    assert "PO box or business postcode" in response.content.decode()
 
 
 def test_half_a_postcode_asks_for_the_whole(client, lsps):
