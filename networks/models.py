@@ -1,5 +1,6 @@
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from partnerships.models import (
     PUBLIC,
@@ -69,6 +70,7 @@ class Network(Curated):
     phone = models.CharField(max_length=40, blank=True, help_text=PUBLIC)
     description = models.TextField(blank=True, help_text=PUBLIC)
 
+    history = HistoricalRecords(m2m_fields=[areas, members])
     objects = NetworkQuerySet.as_manager()
 
     class Meta:

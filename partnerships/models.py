@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
 
 from .choices import (
     AreaKind,
@@ -152,6 +153,7 @@ class Partnership(Curated):
     has_womens_forum = models.BooleanField("has a women's forum", default=False, help_text=PUBLIC)
     search_name = models.CharField(max_length=250, editable=False, db_index=True, default="")
 
+    history = HistoricalRecords(m2m_fields=[areas])
     objects = PartnershipQuerySet.as_manager()
 
     class Meta:
@@ -191,6 +193,7 @@ class Body(Curated):
         help_text="Shown publicly. The body this one reports to, usually the board.",
     )
 
+    history = HistoricalRecords()
     objects = BodyQuerySet.as_manager()
 
     class Meta:
@@ -235,6 +238,7 @@ class Organisation(Curated):
     phone = models.CharField(max_length=40, blank=True, help_text=PUBLIC)
     charity_number = models.CharField(max_length=20, blank=True, help_text=PUBLIC)
 
+    history = HistoricalRecords(m2m_fields=[areas])
     objects = OrganisationQuerySet.as_manager()
 
     class Meta:
@@ -283,6 +287,7 @@ class Person(Curated):
         help_text="How consent was given, e.g. 'email of 3 March'. Not shown publicly.",
     )
 
+    history = HistoricalRecords()
     objects = CuratedQuerySet.as_manager()
 
     class Meta:
@@ -304,7 +309,14 @@ class Person(Curated):
 class Seat(Curated):
     """A person sitting on a body, for a sector, on behalf of an organisation."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="seats")
+    person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="seats",
+        help_text="Empty once the person has been erased at their request; the seat stays.",
+    )
     body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="seats")
     sector = models.CharField(max_length=20, choices=Sector.choices, help_text=PUBLIC)
     organisation = models.ForeignKey(
@@ -328,6 +340,7 @@ class Seat(Curated):
         null=True, blank=True, help_text="Shown publicly. Empty while the seat is held."
     )
 
+    history = HistoricalRecords()
     objects = SeatQuerySet.as_manager()
 
     class Meta:
@@ -386,6 +399,7 @@ class Document(Curated):
         blank=True, help_text="Shown publicly. Priorities or targets, one per line."
     )
 
+    history = HistoricalRecords()
     objects = DocumentQuerySet.as_manager()
 
     class Meta:
