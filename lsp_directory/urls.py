@@ -6,6 +6,7 @@ admin.site.site_title = "LSP Directory curation"
 admin.site.index_title = "Records you curate"
 
 urlpatterns = [
+    path("admin/import/", include("curation.urls_import")),
     path("admin/", admin.site.urls),
     path("", include("partnerships.urls")),
     path("", include("partnerships.urls_exports")),
