@@ -362,6 +362,10 @@ class Seat(Curated):
         return f"{self.person} on {self.body}"
 
     @property
+    def holder_name(self):
+        return self.person.name if self.person else "Name removed at the person's request"
+
+    @property
     def term(self):
         start, end = self.start_date, self.end_date
         if start and end:

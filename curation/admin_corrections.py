@@ -1,0 +1,1 @@
+"""The moderation queue of corrections sent by the public."""

@@ -1,0 +1,1 @@
+"""Curator accounts and their areas."""
