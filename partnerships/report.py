@@ -1,0 +1,594 @@
+"""The representation report: women's organisations' share of the voluntary and community
+sector's (VCS) seats on Local Strategic Partnerships, against their share of the VCS itself,
+for England, each region and each partnership; and the state of the Community Empowerment
+Networks (CENs).
+
+Definitions (the page's "How these figures are made" section says the same in plain words):
+
+- A *VCS seat* is a seat whose sector is VCS, on a board or themed group, selected by the
+  representatives list's own filters (status: current by default, past, or all; body kind),
+  so every count equals the list its link opens.
+- A *women's-organisation seat* is a VCS seat held on behalf of an organisation marked as a
+  women's organisation. A board or themed group "has a women's-organisation representative"
+  when it has at least one such seat (of the chosen status).
+- A partnership's *region* is the region of its first area by GSS code. Partnerships
+  normally lie in one region; taking one area's region counts each partnership, and so each
+  seat, in exactly one region. England is the sum of all partnerships.
+- A partnership's *VCS organisations* are the organisations of kind VCS that have an area
+  among the partnership's areas, or that hold or held any seat on one of its bodies.
+  A region's are those with an area in the region, plus those of its partnerships.
+  England's are every VCS organisation in the directory. These do not depend on the seat
+  filters: they describe the sector, not the seats.
+- A *share* is numerator / denominator x 100, computed exactly and rounded half up to one
+  decimal place; with a denominator of 0 there is no share ("no data"). The *gap* is the
+  share of VCS organisations minus the share of VCS seats, both as shown next to it, in
+  percentage points, so the figures add up where they are read. Headline sentences round
+  shares of 10% or more to whole per cent (the 2008 survey's "18%" and "22%").
+
+Every figure comes from a fixed number of queries whatever the size of the data: rows are
+grouped in the database or fetched once and summed here, never queried per region or
+partnership.
+"""
+
+import datetime
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from urllib.parse import urlencode
+
+from django.db.models import Count, Max, Min, Q
+from django.urls import reverse
+from django.utils import dateformat, timezone
+
+from networks.choices import Funding, NetworkKind, NetworkStatus
+from networks.models import Network
+
+from .choices import BodyKind, OrganisationKind, Sector
+from .filters import SeatFilter
+from .models import Body, Organisation, Partnership, Region, Seat
+
+STATUSES = ("current", "past", "all")
+
+
+def round_half_up(value, places):
+    """An exact Fraction rounded half up to `places` decimal places, as a Decimal."""
+    scale = 10**places
+    whole = math.floor(value * scale + Fraction(1, 2))
+    return Decimal(whole).scaleb(-places) if places else Decimal(whole)
+
+
+def long_date(day):
+    return dateformat.format(day, "j F Y") if day else ""
+
+
+@dataclass(frozen=True)
+class Share:
+    """part of whole, as a percentage; no share at all when whole is 0."""
+
+    part: int
+    whole: int
+
+    @property
+    def exact(self):
+        return Fraction(self.part * 100, self.whole) if self.whole else None
+
+    @property
+    def value(self):
+        """One decimal place, rounded half up: Decimal("1.8"), or None for no data."""
+        return None if self.exact is None else round_half_up(self.exact, 1)
+
+    @property
+    def headline_value(self):
+        """In a headline sentence: whole per cent from 10% up (as shown to one decimal
+        place), one decimal place below it. Both are rounded once, from the exact value."""
+        if self.exact is None:
+            return None
+        return round_half_up(self.exact, 0) if self.value >= 10 else self.value
+
+    def __str__(self):
+        return "no data" if self.value is None else f"{self.value}%"
+
+    @property
+    def headline(self):
+        return "no data" if self.exact is None else f"{self.headline_value}%"
+
+    def as_json(self):
+        return None if self.value is None else float(self.value)
+
+
+def gap_between(organisation_share, seat_share, *, headline=False):
+    """Percentage points by which the seat share falls short of the organisation share:
+    the difference of the two shares as shown, so the figures add up where they are read
+    (one decimal place in tables and JSON; the headline values in a headline sentence)."""
+    if headline:
+        organisations, seats = organisation_share.headline_value, seat_share.headline_value
+    else:
+        organisations, seats = organisation_share.value, seat_share.value
+    if organisations is None or seats is None:
+        return None
+    return organisations - seats
+
+
+def format_gap(gap):
+    if gap is None:
+        return "no data"
+    return f"{gap} points" if gap >= 0 else f"\u2212{-gap} points"
+
+
+@dataclass
+class Figures:
+    """The report's figures for England, a region or a partnership."""
+
+    name: str
+    slug: str | None = None
+    region: "Figures | None" = None  # a partnership's region
+    vcs_seats: int = 0
+    womens_seats: int = 0
+    vcs_organisations: int = 0
+    womens_organisations: int = 0
+    partnerships: int = 0
+    partnerships_with_board: int = 0
+    boards_without: int = 0  # partnerships none of whose boards has a women's-org seat
+    themed_groups: int = 0
+    themed_groups_without: int = 0
+    links: dict = field(default_factory=dict)
+    url: str = ""
+
+    @property
+    def seat_share(self):
+        return Share(self.womens_seats, self.vcs_seats)
+
+    @property
+    def organisation_share(self):
+        return Share(self.womens_organisations, self.vcs_organisations)
+
+    @property
+    def gap(self):
+        return gap_between(self.organisation_share, self.seat_share)
+
+    @property
+    def gap_display(self):
+        return format_gap(self.gap)
+
+    @property
+    def headline_gap_display(self):
+        return format_gap(gap_between(self.organisation_share, self.seat_share, headline=True))
+
+    def add_seats(self, other):
+        self.vcs_seats += other.vcs_seats
+        self.womens_seats += other.womens_seats
+        self.partnerships += 1
+        self.partnerships_with_board += other.partnerships_with_board
+        self.boards_without += other.boards_without
+        self.themed_groups += other.themed_groups
+        self.themed_groups_without += other.themed_groups_without
+
+    def as_json(self, counts_boards=True, counts_groups=True):
+        data = {
+            "name": self.name,
+            "slug": self.slug,
+            "vcs_seats": self.vcs_seats,
+            "womens_organisation_seats": self.womens_seats,
+            "womens_organisation_seat_share": self.seat_share.as_json(),
+            "vcs_organisations": self.vcs_organisations,
+            "womens_organisations": self.womens_organisations,
+            "womens_organisation_share": self.organisation_share.as_json(),
+            "gap_points": None if self.gap is None else float(self.gap),
+            "links": self.links,
+        }
+        if self.region is not None:  # a partnership
+            data["region"] = self.region.slug
+        else:  # England or a region
+            data["partnerships"] = self.partnerships
+        data["partnerships_with_board"] = self.partnerships_with_board if counts_boards else None
+        data["partnerships_whose_board_has_no_womens_representative"] = (
+            self.boards_without if counts_boards else None
+        )
+        data["themed_groups"] = self.themed_groups if counts_groups else None
+        data["themed_groups_without_womens_representative"] = (
+            self.themed_groups_without if counts_groups else None
+        )
+        return data
+
+
+@dataclass
+class CenRow:
+    key: str
+    label: str
+    count: int
+    total: int
+    link: str
+
+    @property
+    def share(self):
+        return Share(self.count, self.total)
+
+
+@dataclass
+class CenFigures:
+    total: int
+    link: str
+    statuses: list
+    funding: list
+    earliest: datetime.date | None
+    latest: datetime.date | None
+    not_checked: int
+
+    def row(self, key):
+        return next(row for row in self.statuses + self.funding if row.key == key)
+
+    @property
+    def lost(self):
+        return self.row(Funding.LOST)
+
+    @property
+    def partly_lost(self):
+        return self.row(Funding.PARTLY_LOST)
+
+    @property
+    def checked(self):
+        """When the statuses were checked, in words."""
+        if self.earliest is None:
+            return "no status has a date of checking"
+        if self.earliest == self.latest:
+            words = f"status checked on {long_date(self.latest)}"
+        else:
+            words = (
+                f"status checked between {long_date(self.earliest)} and {long_date(self.latest)}"
+            )
+        if self.not_checked:
+            words += f"; {self.not_checked} never checked"
+        return words
+
+    def as_json(self):
+        def rows(items):
+            return {
+                row.key: {"count": row.count, "share": row.share.as_json(), "link": row.link}
+                for row in items
+            }
+
+        return {
+            "count": self.total,
+            "link": self.link,
+            "status_checked": {
+                "earliest": self.earliest.isoformat() if self.earliest else None,
+                "latest": self.latest.isoformat() if self.latest else None,
+                "not_checked": self.not_checked,
+            },
+            "status": rows(self.statuses),
+            "funding": rows(self.funding),
+        }
+
+
+@dataclass
+class Report:
+    as_of: datetime.date
+    region: Region | None
+    body_kind: str
+    status: str
+    nation: Figures
+    scope: Figures  # the selected region, or England
+    regions: list
+    partnerships: list
+    boards_without: list  # partnership Figures, or None when boards are filtered out
+    themed_groups_without: list  # (partnership Figures, [group names]), or None
+    cens: CenFigures
+
+    @property
+    def counts_boards(self):
+        return self.body_kind in ("", BodyKind.BOARD)
+
+    @property
+    def counts_groups(self):
+        return self.body_kind in ("", BodyKind.THEMED_GROUP)
+
+    @property
+    def body_kind_label(self):
+        return dict(BodyKind.choices).get(self.body_kind, "")
+
+    @property
+    def seats_described(self):
+        """Which seats, as of when: 'on boards, current on 5 May 2025'."""
+        day = long_date(self.as_of)
+        bodies = {
+            BodyKind.BOARD: "on boards",
+            BodyKind.THEMED_GROUP: "on themed groups",
+        }.get(self.body_kind, "")
+        when = {
+            "current": f"current on {day}",
+            "past": f"that ended before {day}",
+            "all": f"current or past, as recorded on {day}",
+        }[self.status]
+        return f"{bodies}, {when}" if bodies else when
+
+    @property
+    def region_rows(self):
+        """The regions shown, then England's total when no region is chosen."""
+        return self.regions if self.region else [*self.regions, self.nation]
+
+    @property
+    def total_themed_groups_without(self):
+        return sum(len(groups) for _, groups in self.themed_groups_without or [])
+
+    def as_json(self):
+        counts = {"counts_boards": self.counts_boards, "counts_groups": self.counts_groups}
+        return {
+            "as_of": self.as_of.isoformat(),
+            "filters": {
+                "region": self.region.slug if self.region else None,
+                "body_kind": self.body_kind or None,
+                "status": self.status,
+            },
+            "nation": self.nation.as_json(**counts),
+            "regions": [region.as_json(**counts) for region in self.regions],
+            "partnerships": [p.as_json(**counts) for p in self.partnerships],
+            "boards_without_womens_representative": (
+                None
+                if self.boards_without is None
+                else [
+                    {"name": p.name, "slug": p.slug, "url": p.url, "region": p.region.slug}
+                    for p in self.boards_without
+                ]
+            ),
+            "themed_groups_without_womens_representative": (
+                None
+                if self.themed_groups_without is None
+                else {
+                    "count": self.total_themed_groups_without,
+                    "by_partnership": [
+                        {
+                            "partnership": {"name": p.name, "slug": p.slug, "url": p.url},
+                            "region": p.region.slug if p.region else None,
+                            "themed_groups": groups,
+                        }
+                        for p, groups in self.themed_groups_without
+                    ],
+                }
+            ),
+            "cens": self.cens.as_json(),
+        }
+
+
+class Links:
+    """Each number's list: the representatives or networks list with the same filters."""
+
+    def __init__(self, *, region, body_kind, status):
+        self.region, self.body_kind, self.status = region, body_kind, status
+
+    def seats(self, *, womens=False, region=None, partnership=None):
+        query = {"sector": Sector.VCS}
+        if womens:
+            query["womens"] = "yes"
+        if partnership:
+            query["partnership"] = partnership
+        elif region:
+            query["region"] = region
+        query["status"] = self.status
+        if self.body_kind:
+            query["body_kind"] = self.body_kind
+        return f"{reverse('partnerships:representative_list')}?{urlencode(query)}"
+
+    def for_figures(self, *, region=None, partnership=None):
+        return {
+            "vcs_seats": self.seats(region=region, partnership=partnership),
+            "womens_seats": self.seats(womens=True, region=region, partnership=partnership),
+        }
+
+    def cens(self, **extra):
+        query = {"kind": NetworkKind.CEN}
+        if self.region:
+            query["region"] = self.region.slug
+        query.update(extra)
+        return f"{reverse('networks:network_list')}?{urlencode(query)}"
+
+
+def vcs_seats_by_body(*, body_kind, status):
+    """VCS seats and women's-organisation seats per body, chosen by the representatives
+    list's own FilterSet so the counts match the lists they link to. One query."""
+    data = {"sector": Sector.VCS, "status": status}
+    if body_kind:
+        data["body_kind"] = body_kind
+    seats = SeatFilter(data, queryset=Seat.objects.all()).qs
+    rows = (
+        seats.order_by()
+        .values("body_id")
+        .annotate(
+            vcs=Count("pk"),
+            womens=Count("pk", filter=Q(organisation__is_womens_organisation=True)),
+        )
+        .values_list("body_id", "vcs", "womens")
+    )
+    return {body_id: (vcs, womens) for body_id, vcs, womens in rows}
+
+
+def home_regions():
+    """Each partnership's region (its first area's, by GSS code) and its areas. One query."""
+    home, areas = {}, defaultdict(set)
+    rows = Partnership.areas.through.objects.order_by("area__gss_code").values_list(
+        "partnership_id", "area_id", "area__region_id"
+    )
+    for partnership_id, area_id, region_id in rows:
+        home.setdefault(partnership_id, region_id)
+        areas[partnership_id].add(area_id)
+    return home, areas
+
+
+def vcs_organisations():
+    """The VCS organisations by area and region, those holding seats by partnership, and
+    which of them are women's organisations. Two queries."""
+    womens, by_area, by_region = {}, defaultdict(set), defaultdict(set)
+    rows = Organisation.areas.through.objects.filter(
+        organisation__kind=OrganisationKind.VCS
+    ).values_list(
+        "organisation_id", "organisation__is_womens_organisation", "area_id", "area__region_id"
+    )
+    for organisation_id, is_womens, area_id, region_id in rows:
+        womens[organisation_id] = is_womens
+        by_area[area_id].add(organisation_id)
+        by_region[region_id].add(organisation_id)
+    seat_holders = defaultdict(set)
+    rows = (
+        Seat.objects.filter(organisation__kind=OrganisationKind.VCS)
+        .order_by()
+        .values_list(
+            "body__partnership_id", "organisation_id", "organisation__is_womens_organisation"
+        )
+        .distinct()
+    )
+    for partnership_id, organisation_id, is_womens in rows:
+        womens[organisation_id] = is_womens
+        seat_holders[partnership_id].add(organisation_id)
+    return womens, by_area, by_region, seat_holders
+
+
+def count_organisations(figures, organisations, womens):
+    figures.vcs_organisations = len(organisations)
+    figures.womens_organisations = sum(1 for pk in organisations if womens[pk])
+
+
+def cen_figures(*, region, links):
+    """How many CENs, by status and funding, and when they were checked. One query."""
+    cens = Network.objects.cens()
+    if region is not None:
+        # The networks list's own rule for a region, so the counts match its lists.
+        in_region = Network.objects.filter(Q(region=region) | Q(areas__region=region))
+        cens = cens.filter(pk__in=in_region.values("pk"))
+    counts = {f"status_{value}": Count("pk", filter=Q(status=value)) for value in NetworkStatus}
+    counts |= {f"funding_{value}": Count("pk", filter=Q(funding=value)) for value in Funding}
+    figures = cens.order_by().aggregate(
+        total=Count("pk"),
+        earliest=Min("status_checked_on"),
+        latest=Max("status_checked_on"),
+        not_checked=Count("pk", filter=Q(status_checked_on__isnull=True)),
+        **counts,
+    )
+    total = figures["total"]
+    return CenFigures(
+        total=total,
+        link=links.cens(),
+        statuses=[
+            CenRow(value, label, figures[f"status_{value}"], total, links.cens(status=value))
+            for value, label in NetworkStatus.choices
+        ],
+        funding=[
+            CenRow(value, label, figures[f"funding_{value}"], total, links.cens(funding=value))
+            for value, label in Funding.choices
+        ],
+        earliest=figures["earliest"],
+        latest=figures["latest"],
+        not_checked=figures["not_checked"],
+    )
+
+
+def representation_report(*, region=None, body_kind="", status="current", today=None):
+    """The whole report, for one region or for England, in a fixed number of queries."""
+    today = today or timezone.localdate()
+    status = status if status in STATUSES else "current"
+    body_kind = body_kind if body_kind in BodyKind.values else ""
+    links = Links(region=region, body_kind=body_kind, status=status)
+
+    regions = {r.pk: r for r in Region.objects.order_by("name")}
+    home, areas_of = home_regions()
+    seats = vcs_seats_by_body(body_kind=body_kind, status=status)
+    bodies = Body.objects.order_by("name").values_list("pk", "partnership_id", "kind", "name")
+    if body_kind:
+        bodies = bodies.filter(kind=body_kind)
+    womens, organisations_by_area, organisations_by_region, seat_holders = vcs_organisations()
+
+    region_figures = {
+        pk: Figures(
+            name=r.name,
+            slug=r.slug,
+            url=r.get_absolute_url(),
+            links=links.for_figures(region=r.slug),
+        )
+        for pk, r in regions.items()
+    }
+    nowhere = Figures(name="No region recorded")
+    partnerships = {}
+    for pk, name, slug in Partnership.objects.order_by("name").values_list("pk", "name", "slug"):
+        partnerships[pk] = Figures(
+            name=name,
+            slug=slug,
+            region=region_figures.get(home.get(pk), nowhere),
+            url=reverse("partnerships:partnership", args=[slug]),
+            links=links.for_figures(partnership=slug),
+        )
+
+    # Seats, boards and themed groups, body by body.
+    board_has_womens = defaultdict(bool)
+    groups_without = defaultdict(list)
+    for body_id, partnership_id, kind, name in bodies:
+        figures = partnerships[partnership_id]
+        vcs, womens_seats = seats.get(body_id, (0, 0))
+        figures.vcs_seats += vcs
+        figures.womens_seats += womens_seats
+        if kind == BodyKind.BOARD:
+            figures.partnerships_with_board = 1
+            board_has_womens[partnership_id] |= womens_seats > 0
+        else:
+            figures.themed_groups += 1
+            if not womens_seats:
+                figures.themed_groups_without += 1
+                groups_without[partnership_id].append(name)
+    for partnership_id, has_womens in board_has_womens.items():
+        partnerships[partnership_id].boards_without = 0 if has_womens else 1
+
+    # VCS organisations: the partnership's own, then its region's, then England's.
+    region_organisations = defaultdict(set, organisations_by_region)
+    nation = Figures(name="England", links=links.for_figures())
+    for pk, figures in partnerships.items():
+        local = set(seat_holders.get(pk, ()))
+        for area_id in areas_of.get(pk, ()):
+            local |= organisations_by_area.get(area_id, set())
+        count_organisations(figures, local, womens)
+        region_organisations[home.get(pk)] |= local
+        figures.region.add_seats(figures)
+        nation.add_seats(figures)
+    for pk, figures in region_figures.items():
+        count_organisations(figures, region_organisations[pk], womens)
+    count_organisations(nowhere, region_organisations[None], womens)
+    nation_organisations = Organisation.objects.vcs().aggregate(
+        total=Count("pk"), womens=Count("pk", filter=Q(is_womens_organisation=True))
+    )
+    nation.vcs_organisations = nation_organisations["total"]
+    nation.womens_organisations = nation_organisations["womens"]
+
+    if region is not None:
+        scope = region_figures[region.pk]
+        shown_regions = [scope]
+    else:
+        scope = nation
+        shown_regions = list(region_figures.values())
+        if nowhere.partnerships:
+            shown_regions.append(nowhere)
+    shown = [p for pk, p in partnerships.items() if region is None or home.get(pk) == region.pk]
+    shown_ids = {id(p) for p in shown}
+
+    return Report(
+        as_of=today,
+        region=region,
+        body_kind=body_kind,
+        status=status,
+        nation=nation,
+        scope=scope,
+        regions=shown_regions,
+        partnerships=shown,
+        boards_without=(
+            [p for p in shown if p.boards_without] if body_kind != BodyKind.THEMED_GROUP else None
+        ),
+        themed_groups_without=(
+            [
+                (partnerships[pk], names)
+                for pk, names in sorted(
+                    groups_without.items(), key=lambda item: partnerships[item[0]].name
+                )
+                if id(partnerships[pk]) in shown_ids
+            ]
+            if body_kind != BodyKind.BOARD
+            else None
+        ),
+        cens=cen_figures(region=region, links=links),
+    )

@@ -1,0 +1,83 @@
+"""The representation report, as a page with charts and as JSON. The figures are made in
+partnerships/report.py; these views read the filters and choose the format."""
+
+import django_filters
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from . import charts
+from .choices import BodyKind
+from .filters import CURRENT_PAST, RegionChoiceFilter, SeatFilter
+from .models import Seat
+from .report import representation_report
+
+
+class ReportFilter(django_filters.FilterSet):
+    """The representatives list's filters that apply to the report, with the same names,
+    choices, labels and behaviour, so a report's links open the lists behind its numbers.
+    The report reads the valid values from its form and counts seats through SeatFilter."""
+
+    region = RegionChoiceFilter(method="filter_region")
+    body_kind = django_filters.ChoiceFilter(
+        field_name="body__kind",
+        choices=BodyKind.choices,
+        empty_label="Boards and groups",
+        label="Body",
+    )
+    status = django_filters.ChoiceFilter(
+        choices=CURRENT_PAST, method="filter_status", empty_label=None, label="Current or past"
+    )
+
+    filter_region = SeatFilter.filter_region
+    filter_status = SeatFilter.filter_status
+
+    class Meta:
+        model = Seat
+        fields = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        # Current seats unless the user asks otherwise, as on the representatives list.
+        data = data.copy() if data is not None else None
+        if data is not None and not data.get("status"):
+            data["status"] = "current"
+        super().__init__(data, *args, **kwargs)
+
+    def report_filters(self):
+        """The valid filter values; a bad one is dropped (its error shows) and the others
+        still apply."""
+        self.is_valid()
+        cleaned = self.form.cleaned_data
+        return {
+            "region": cleaned.get("region"),
+            "body_kind": cleaned.get("body_kind") or "",
+            "status": cleaned.get("status") or "current",
+        }
+
+
+def report_for(request):
+    filterset = ReportFilter(request.GET, request=request)
+    return filterset, representation_report(**filterset.report_filters())
+
+
+def representation(request):
+    filterset, report = report_for(request)
+    return render(
+        request,
+        "partnerships/report.html",
+        {
+            "filter": filterset,
+            "report": report,
+            "region_chart": charts.region_share_chart(report.regions),
+            "cen_chart": charts.cen_funding_chart(report.cens),
+            "json_url": f"{reverse('report:representation_json')}?{request.GET.urlencode()}",
+            "crumbs": [("Home", reverse("partnerships:home")), ("Representation report", None)],
+        },
+    )
+
+
+def representation_json(request):
+    filterset, report = report_for(request)
+    data = report.as_json()
+    data["errors"] = {name: list(errors) for name, errors in filterset.form.errors.items()}
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
