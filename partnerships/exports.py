@@ -8,7 +8,9 @@ Columns: those of the seat import format in DESIGN.md, in that order, then `area
 `region`. Values are plain text: codes, not labels (`vcs`, `themed_group`), yes/no for flags,
 ISO dates or empty, so a downloaded CSV imports back unchanged.
 
-- Contact details (email, phone) only where the person agreed to publish them.
+- Contact details (email, phone) only where the person agreed to publish them. The seat of a
+  person erased at their request stays, with `person`, email and phone empty (the list shows
+  "Name removed..."; a file must not offer that text for import as somebody's name).
 - A partnership covering several areas is one row per seat, never one per area: the areas
   come from a small map fetched in one query and joined in Python. `area_code` is the first
   code in GSS order (one code, because the import matches on area_code + partnership name);

@@ -278,6 +278,17 @@ def test_a_seat_without_an_organisation_exports(client):
     assert (row["selection"], row["start_date"], row["end_date"]) == ("", "", "")
 
 
+def test_the_seat_of_an_erased_person_stays_without_a_name(client):
+    """The list says the name was removed; the files leave the person empty (the seat
+    still counts, and no placeholder can be imported back as somebody's name)."""
+    SeatFactory(person=None)
+    assert client.get("/representatives/").context["page_obj"].paginator.count == 1
+    for fmt in FORMATS:
+        [row] = exported(client, fmt)
+        assert (row["person"], row["email"], row["phone"]) == ("", "", ""), fmt
+        assert row["publish_contact"] == "no"
+
+
 def test_an_empty_list_is_still_a_valid_file(client):
     for fmt in FORMATS:
         assert exported(client, fmt, "?region=london") == [], fmt
