@@ -35,6 +35,15 @@ class RegionChoiceFilter(django_filters.ModelChoiceFilter):
         )
 
 
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """Sorting that breaks ties by id, so pages never repeat or skip a row and every
+    export lists tied rows in the same order as the page."""
+
+    def filter(self, queryset, value):
+        ordered = super().filter(queryset, value)
+        return ordered.order_by(*ordered.query.order_by, "pk") if value else ordered
+
+
 class SeatFilter(django_filters.FilterSet):
     region = RegionChoiceFilter(method="filter_region")
     area = django_filters.ModelChoiceFilter(
@@ -76,7 +85,7 @@ class SeatFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         choices=CURRENT_PAST, method="filter_status", empty_label=None, label="Current or past"
     )
-    order = django_filters.OrderingFilter(
+    order = StableOrderingFilter(
         fields=(
             ("person__name", "name"),
             ("body__partnership__name", "partnership"),

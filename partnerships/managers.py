@@ -108,7 +108,7 @@ class SeatQuerySet(CuratedQuerySet):
     def for_public(self):
         """What a public list shows, fetched in one query whatever the row count."""
         return self.select_related("person", "organisation", "body__partnership").order_by(
-            "body__partnership__name", "body__kind", "body__name", "person__name"
+            "body__partnership__name", "body__kind", "body__name", "person__name", "pk"
         )
 
 

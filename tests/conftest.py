@@ -2,6 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from partnerships.models import Area
+from tests.browser import *  # noqa: F403  (browser fixtures for every test module)
 
 
 @pytest.fixture(scope="session")
