@@ -1,21 +1,44 @@
 """The curator admin for partnerships, their bodies, seats, people, organisations and documents.
 
-The shared pieces (the "Mark verified today" action, the "needs checking" filter, the region
-filter and the base admin for curated records) live here; networks/admin.py imports them.
+The shared pieces (curator scope, the "Mark verified today" action, the "needs checking"
+filter, the region filter and the base admin for curated records) live here;
+networks/admin.py imports them.
+
+Curator scope is enforced on the server, in CuratedAdmin, for every admin URL:
+- lists, change, delete, history and revert pages and autocomplete read `get_queryset`,
+  which holds only the records of the curator's areas (`scoped`), so another area's record
+  behaves as missing;
+- form choices (areas, partnership, body, person, region) offer only records in scope, so a
+  raw POST with another area's id fails validation, and `CuratedForm.clean` refuses a record
+  that would not land in the curator's areas after saving;
+- actions run only on the selected records the curator may change.
+Site administrators (superusers) are not limited.
 
 Every changelist runs a fixed number of queries whatever the row count: counts are annotated in
 get_queryset, foreign keys shown in a list are in list_select_related, and many-to-many columns
 are prefetched.
 """
 
+import functools
+
+from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.contrib.admin.utils import model_ngettext
-from django.db import models
+from django.contrib.admin.utils import model_ngettext, unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, router, transaction
 from django.db.models import Count, F, Prefetch, Q
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.utils import bulk_update_with_history
+
+from curation.scope import AREA_PATHS, curated_area_ids, within
 
 from .choices import DocumentKind
 from .managers import stale_before
@@ -23,22 +46,250 @@ from .models import Area, Body, Curated, Document, Organisation, Partnership, Pe
 
 NEEDS_CHECKING = "needs_checking"
 
+# --- Curator scope -------------------------------------------------------------------------
+
+
+def scoped(queryset, user):
+    """The rows of queryset that user may curate (all of them for a site administrator).
+
+    A record belongs to the areas it reaches through `curation.scope.AREA_PATHS`. Two kinds
+    of record are shared, and have their own rule:
+    - an organisation with no areas (a national charity holds seats everywhere) may be
+      changed by any curator; one with areas, by the curators of one of them;
+    - a person is in scope while they hold a seat (current or past) in scope; a person who
+      holds no seat at all is in scope only for the user who added them, so someone just
+      added stays reachable until they are given a seat, and nobody else sees their contact
+      details.
+    Regions are in scope when the user curates every area in them; areas, when curated.
+    """
+    area_ids = curated_area_ids(user)
+    if area_ids is None:
+        return queryset
+    model = queryset.model
+    if model is Area:
+        return queryset.filter(pk__in=area_ids)
+    if model is Region:
+        elsewhere = Area.objects.exclude(pk__in=area_ids).values("region")
+        return queryset.exclude(pk__in=elsewhere)
+    if model is Organisation:
+        in_areas = within(Organisation.objects.all(), area_ids).values("pk")
+        no_areas = Organisation.objects.filter(areas__isnull=True).values("pk")
+        return queryset.filter(Q(pk__in=in_areas) | Q(pk__in=no_areas))
+    if model is Person:
+        with_seat_in_scope = within(Person.objects.all(), area_ids).values("pk")
+        added_by_user = Person.history.filter(history_type="+", history_user=user).values("id")
+        seatless = Person.objects.filter(seats__isnull=True, pk__in=added_by_user).values("pk")
+        return queryset.filter(Q(pk__in=with_seat_in_scope) | Q(pk__in=seatless))
+    return within(queryset, area_ids)
+
+
+def wholly_scoped(queryset, user):
+    """The rows of queryset in scope that reach no area outside it: what user may delete.
+
+    A partnership covering two curators' areas is theirs to change, but neither may delete
+    it (or, likewise, a person holding seats in both) from under the other.
+    """
+    area_ids = curated_area_ids(user)
+    if area_ids is None:
+        return queryset
+    queryset = scoped(queryset, user)
+    if queryset.model._meta.label_lower not in AREA_PATHS:
+        return queryset
+    outside = Area.objects.exclude(pk__in=area_ids).values("pk")
+    reaching_outside = within(queryset.model._default_manager.all(), outside).values("pk")
+    return queryset.exclude(pk__in=reaching_outside)
+
+
+def is_scoped(model):
+    """Whether a curator's choices of model are limited (organisations are shared)."""
+    return model in {Area, Region} or (
+        model is not Organisation and model._meta.label_lower in AREA_PATHS
+    )
+
+
+def scoped_choices(model, user):
+    """The records of model user may pick in a form, or None when the choice is not limited."""
+    if curated_area_ids(user) is None or not is_scoped(model):
+        return None
+    return scoped(model._default_manager.all(), user)
+
+
+def is_autocomplete(request):
+    return getattr(request.resolver_match, "url_name", None) == "autocomplete"
+
+
+def limit_choices(db_field, request, kwargs):
+    """Offer a curator only the records in scope for a foreign key or many-to-many field."""
+    if "queryset" not in kwargs:
+        queryset = scoped_choices(db_field.related_model, request.user)
+        if queryset is not None:
+            kwargs["queryset"] = queryset
+
+
+class CuratedForm(forms.ModelForm):
+    """A curated record's admin form: for a curator, keeps the record in the curator's areas.
+
+    CuratedAdmin.get_form sets the class attributes per request (each get_form call makes a
+    new class). A value the record already has stays valid even where it is outside scope
+    (a partnership shared with a neighbour keeps the neighbour's area), but a curator cannot
+    add or remove an area, or change a region, that is not theirs, and the record must land
+    in one of the curator's areas (an organisation may instead have no areas at all).
+    """
+
+    user = None
+    area_ids = None  # None: a site administrator, not limited
+    allow_no_areas = False
+    history_record = None  # the version a revert page starts from
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.history_record is not None and not self.is_bound:
+            self.restore_many_to_many(self.history_record)
+        if self.area_ids is not None and self.instance.pk is not None:
+            self.keep_current_choices()
+
+    def restore_many_to_many(self, record):
+        """Start a revert page from the version's many-to-many values too."""
+        for field in getattr(record, "_history_m2m_fields", []):
+            if field.name in self.fields:
+                related = field.m2m_reverse_field_name()
+                rows = getattr(record, field.name).values_list(f"{related}_id", flat=True)
+                self.initial[field.name] = list(rows)
+
+    def keep_current_choices(self):
+        for name, field in self.fields.items():
+            if not isinstance(field, forms.ModelChoiceField) or not is_scoped(field.queryset.model):
+                continue
+            model_field = self.instance._meta.get_field(name)
+            if model_field.many_to_many:
+                current = getattr(self.instance, name).values("pk")
+            else:
+                current = [getattr(self.instance, model_field.attname)]
+            field.queryset = field.queryset | field.queryset.model._default_manager.filter(
+                pk__in=current
+            )
+            if hasattr(field.widget, "widget"):  # the admin's related-field wrapper
+                field.widget.widget.choices = field.choices
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.area_ids is None:
+            return cleaned_data
+        self.check_area_changes(cleaned_data)
+        self.check_region_change(cleaned_data)
+        if not self.errors and not self.lands_in_scope(cleaned_data):
+            raise ValidationError(
+                "This record must belong to one of the areas you curate.", code="out_of_scope"
+            )
+        return cleaned_data
+
+    def check_area_changes(self, cleaned_data):
+        if "areas" not in self.fields or "areas" not in cleaned_data:
+            return
+        before = set()
+        if self.instance.pk is not None:
+            before = set(self.instance.areas.values_list("pk", flat=True))
+        after = {area.pk for area in cleaned_data["areas"]}
+        not_yours = (before ^ after) - self.area_ids
+        if not_yours:
+            names = ", ".join(Area.objects.filter(pk__in=not_yours).values_list("name", flat=True))
+            self.add_error("areas", f"You can add or remove only areas you curate, not: {names}.")
+
+    def check_region_change(self, cleaned_data):
+        if "region" not in self.fields or "region" not in cleaned_data:
+            return
+        before = getattr(self.instance, "region_id", None)
+        after = cleaned_data["region"].pk if cleaned_data["region"] else None
+        if before and before != after and not scoped(Region.objects.filter(pk=before), self.user):
+            self.add_error("region", "You cannot change a region you do not curate.")
+
+    def lands_in_scope(self, cleaned_data):
+        """Whether the record, once saved, reaches one of the curator's areas."""
+        placed = False
+        for area_path in AREA_PATHS.get(self._meta.model._meta.label_lower, []):
+            name, _, rest = area_path.partition("__")
+            if name not in self.fields:
+                continue
+            placed = True
+            value = cleaned_data.get(name)
+            if not rest:  # a many-to-many to Area
+                areas = {area.pk for area in value or []}
+                if areas & self.area_ids or (self.allow_no_areas and not areas):
+                    return True
+            elif value is not None:
+                related = type(value)._default_manager.filter(pk=value.pk)
+                if related.filter(**{f"{rest}__in": self.area_ids}).exists():
+                    return True
+        return not placed
+
+
+def limited_to_changeable(action):
+    """Run an admin action only on the selected records the user may change."""
+
+    @functools.wraps(action)
+    def run(modeladmin, request, queryset):
+        changeable = scoped(queryset, request.user)
+        skipped = queryset.count() - changeable.count()
+        if skipped:
+            modeladmin.message_user(
+                request,
+                f"{skipped} selected {model_ngettext(modeladmin.opts, skipped)} outside your "
+                "areas left unchanged.",
+                messages.WARNING,
+            )
+        return action(modeladmin, request, changeable)
+
+    return run
+
+
+class ScopedInline:
+    """An inline that lists, and offers in its choices, only records in the user's scope."""
+
+    def get_queryset(self, request):
+        return scoped(super().get_queryset(request), request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        limit_choices(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 # --- Shared pieces -------------------------------------------------------------------------
+
+VERIFIED_REASON = "Marked verified today"
 
 
 @admin.action(description="Mark verified today", permissions=["change"])
 def mark_verified_today(modeladmin, request, queryset):
-    """Set last_verified_on to today and verified_by to the curator, and log it."""
-    objects = list(queryset)  # for the history; list_select_related gives their names
+    """Set last_verified_on to today and verified_by to the curator, with history and a log."""
+    objects = list(queryset)  # list_select_related gives their names for the log
     today = timezone.localdate()
-    count = queryset.update(last_verified_on=today, verified_by=request.user)
-    if objects:
-        LogEntry.objects.log_actions(
-            user_id=request.user.pk,
-            queryset=objects,
-            action_flag=CHANGE,
-            change_message=[{"changed": {"fields": ["Last verified on", "Verified by"]}}],
-        )
+    for obj in objects:
+        obj.last_verified_on = today
+        obj.verified_by = request.user
+        obj._history_user = request.user
+        obj._change_reason = VERIFIED_REASON
+    fields = ["last_verified_on", "verified_by"]
+    with transaction.atomic(using=router.db_for_write(modeladmin.model)):
+        if modeladmin.model.history.model._history_m2m_fields:
+            # A bulk history row would miss the many-to-many values (the areas) it tracks.
+            for obj in objects:
+                obj.save(update_fields=fields)
+        else:
+            bulk_update_with_history(
+                objects,
+                modeladmin.model,
+                fields,
+                default_user=request.user,
+                default_change_reason=VERIFIED_REASON,
+            )
+        if objects:
+            LogEntry.objects.log_actions(
+                user_id=request.user.pk,
+                queryset=objects,
+                action_flag=CHANGE,
+                change_message=[{"changed": {"fields": ["Last verified on", "Verified by"]}}],
+            )
+    count = len(objects)
     modeladmin.message_user(
         request,
         f"Marked {count} {model_ngettext(modeladmin.opts, count)} as verified today "
@@ -133,13 +384,22 @@ def record_verifier(request, form):
         form.instance.verified_by = request.user
 
 
-class CuratedAdmin(admin.ModelAdmin):
-    """Base admin for records curators keep true (models that inherit Curated)."""
+class CuratedAdmin(SimpleHistoryAdmin):
+    """Base admin for records curators keep true (models that inherit Curated).
 
+    It keeps every change in the record's history (django-simple-history: who, when, what
+    changed, with restore), and limits a curator to the records of its areas (see the
+    module's docstring). `curators_see_all` lets curators view, but not change, records
+    outside their areas (organisations are shared).
+    """
+
+    form = CuratedForm
     actions = [mark_verified_today]
     readonly_fields = ("verified_by",)
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
     list_per_page = 50
+    curators_see_all = False
+    allow_no_areas = False
 
     def get_list_filter(self, request):
         return [*super().get_list_filter(request), NeedsCheckingFilter, "is_demo"]
@@ -154,10 +414,73 @@ class CuratedAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         # Django leaves Meta.ordering out of queries that group rows for an annotated
         # count; state it, so autocomplete and actions page through a stable order.
-        return super().get_queryset(request).order_by(*self.model._meta.ordering)
+        queryset = super().get_queryset(request).order_by(*self.model._meta.ordering)
+        if self.curators_see_all:
+            return queryset
+        return scoped(queryset, request.user)
+
+    # Permissions on one record: in scope to change, wholly in scope to delete.
+
+    def in_scope(self, request, obj, rule):
+        """Whether obj passes rule (scoped or wholly_scoped) for the user; once a request."""
+        if obj is None or obj.pk is None or curated_area_ids(request.user) is None:
+            return True
+        cache = request.__dict__.setdefault("_curator_scope", {})
+        key = (self.opts.label_lower, obj.pk, rule.__name__)
+        if key not in cache:
+            cache[key] = rule(self.model._default_manager.filter(pk=obj.pk), request.user).exists()
+        return cache[key]
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and (
+            self.curators_see_all or self.in_scope(request, obj, scoped)
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self.in_scope(request, obj, scoped)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self.in_scope(
+            request, obj, wholly_scoped
+        )
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if curated_area_ids(request.user) is None:
+            return actions
+        return {
+            name: (limited_to_changeable(func), name, description)
+            for name, (func, _, description) in actions.items()
+        }
+
+    # Forms: choices in scope, and records that land in scope.
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        form.area_ids = curated_area_ids(request.user)
+        form.allow_no_areas = self.allow_no_areas
+        version_id = getattr(request, "_history_version_id", None)
+        if version_id is not None and obj is not None:
+            form.history_record = self.model.history.filter(
+                pk=version_id, **{self.opts.pk.attname: obj.pk}
+            ).first()
+        return form
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        limit_choices(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        limit_choices(db_field, request, kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         record_verifier(request, form)
+        restored = getattr(form, "history_record", None)
+        if restored is not None:
+            when = date_format(timezone.localtime(restored.history_date), "DATETIME_FORMAT")
+            obj._change_reason = f"Restored the version of {when}"
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
@@ -165,9 +488,38 @@ class CuratedAdmin(admin.ModelAdmin):
             record_verifier(request, inline_form)
         super().save_formset(request, form, formset, change)
 
+    # History: the list and revert pages of a record out of scope behave as missing.
+
+    def history_view(self, request, object_id, extra_context=None):
+        if curated_area_ids(request.user) is not None:
+            if self.get_object(request, unquote(object_id)) is None:
+                return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if curated_area_ids(request.user) is not None:
+            obj = self.get_object(request, unquote(object_id))
+            if obj is None:
+                return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            if request.method == "POST" and not self.has_change_permission(request, obj):
+                raise PermissionDenied
+        request._history_version_id = version_id
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
 
 class ReferenceDataAdmin(admin.ModelAdmin):
-    """Loaded from the ONS lookup by `manage.py load_areas`: view and search only."""
+    """Loaded from the ONS lookup by `manage.py load_areas`: view and search only.
+
+    Everyone may list them; autocomplete (picking an area or region for a record) offers a
+    curator only those it curates.
+    """
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if is_autocomplete(request):
+            return scoped(queryset, request.user)
+        return queryset
 
     def has_add_permission(self, request):
         return False
@@ -206,7 +558,7 @@ class AreaAdmin(ReferenceDataAdmin):
 # --- Partnerships and their bodies ---------------------------------------------------------
 
 
-class BodyInline(admin.TabularInline):
+class BodyInline(ScopedInline, admin.TabularInline):
     model = Body
     fk_name = "partnership"
     fields = ["kind", "theme", "name", "feeds_into", "last_verified_on"]
@@ -215,7 +567,7 @@ class BodyInline(admin.TabularInline):
     extra = 0
 
 
-class PartnershipDocumentInline(admin.TabularInline):
+class PartnershipDocumentInline(ScopedInline, admin.TabularInline):
     """A partnership's strategies and agreements (a Gender Equality Scheme has an organisation)."""
 
     model = Document
@@ -271,7 +623,7 @@ class PartnershipAdmin(CuratedAdmin):
         return obj.body_count
 
 
-class SeatInline(admin.TabularInline):
+class SeatInline(ScopedInline, admin.TabularInline):
     model = Seat
     fields = [
         "person",
@@ -329,6 +681,12 @@ class BodyAdmin(CuratedAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(CuratedAdmin):
+    """Organisations are shared across areas (a national charity holds seats everywhere):
+    curators see them all and may add new ones, and change those with an area they curate
+    or with no areas at all."""
+
+    curators_see_all = True
+    allow_no_areas = True
     list_display = [
         "name",
         "kind",
@@ -434,12 +792,85 @@ class PersonAdmin(CuratedAdmin):
         VERIFICATION_FIELDSET,
     ]
 
+    actions = [mark_verified_today, "erase_people"]
+    erase_template = "admin/partnerships/person/erase_confirmation.html"
+
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(seat_count=Count("seats", distinct=True))
 
     @admin.display(description="seats", ordering="seat_count")
     def seat_count(self, obj):
         return obj.seat_count
+
+    # Erasure at the person's request (curation.services.person_erase).
+
+    def has_erase_permission(self, request, obj=None):
+        """Who may delete people may erase one in scope, even one who also sits elsewhere:
+        the person's request covers every area."""
+        return super(CuratedAdmin, self).has_delete_permission(request, obj) and self.in_scope(
+            request, obj, scoped
+        )
+
+    def get_urls(self):
+        erase = path(
+            "<path:object_id>/erase/",
+            self.admin_site.admin_view(self.erase_view),
+            name="partnerships_person_erase",
+        )
+        return [erase, *super().get_urls()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            "has_erase_permission": self.has_erase_permission(request),
+            **(extra_context or {}),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def erase_view(self, request, object_id):
+        """Confirm, then erase one person: the "Erase this person" button of the change page."""
+        person = self.get_object(request, unquote(object_id))
+        if person is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_erase_permission(request, person):
+            raise PermissionDenied
+        if request.method == "POST":
+            self.erase(request, [person])
+            return HttpResponseRedirect(reverse("admin:partnerships_person_changelist"))
+        return self.erase_confirmation(request, [person], action=False)
+
+    @admin.action(description="Erase selected people at their request", permissions=["erase"])
+    def erase_people(self, request, queryset):
+        """Confirm, then erase the selected people."""
+        people = list(queryset)
+        if request.POST.get("post") == "yes":
+            self.erase(request, people)
+            return None
+        return self.erase_confirmation(request, people, action=True)
+
+    def erase(self, request, people):
+        from curation.services import person_erase
+
+        for person in people:
+            person_erase(person=person, user=request.user)
+        count = len(people)
+        self.message_user(
+            request,
+            f"Erased {count} {model_ngettext(self.opts, count)}: their names, contact details "
+            "and history are gone; their seats remain without a name.",
+        )
+
+    def erase_confirmation(self, request, people, *, action):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Erase at the person's request?",
+            "opts": self.opts,
+            "people": people,
+            "action": action,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "seat_count": sum(person.seat_count for person in people),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.erase_template, context)
 
 
 class CurrentSeatFilter(admin.SimpleListFilter):
