@@ -359,7 +359,7 @@ class Seat(Curated):
         ]
 
     def __str__(self):
-        return f"{self.person} on {self.body}"
+        return f"{self.holder_name} on {self.body}"
 
     @property
     def holder_name(self):
