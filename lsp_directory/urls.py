@@ -1,11 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from .health import healthz
+
 admin.site.site_header = "LSP Directory curation"
 admin.site.site_title = "LSP Directory curation"
 admin.site.index_title = "Records you curate"
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/import/", include("curation.urls_import")),
     path("admin/", admin.site.urls),
     path("", include("partnerships.urls")),

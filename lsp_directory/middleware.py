@@ -1,0 +1,69 @@
+"""Request logging, and a calm 503 page when the database is away."""
+
+import json
+import logging
+import time
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+
+request_log = logging.getLogger("lsp_directory.requests")
+log = logging.getLogger(__name__)
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record):
+        entry = {"time": self.formatTime(record), "level": record.levelname}
+        entry.update(getattr(record, "fields", {"message": record.getMessage()}))
+        return json.dumps(entry)
+
+
+class RequestLogMiddleware:
+    """One structured line per request: method, path, status, duration, user kind."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        response = self.get_response(request)
+        fields = {
+            "method": request.method,
+            "path": request.path,
+            "status": response.status_code,
+            "ms": round((time.perf_counter() - started) * 1000, 1),
+            "staff": bool(getattr(getattr(request, "user", None), "is_staff", False)),
+        }
+        level = logging.WARNING if response.status_code >= 500 else logging.INFO
+        request_log.log(level, "%(method)s %(path)s %(status)s", fields, extra={"fields": fields})
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A database that is down or goes away mid-request gives a 503 page, not a traceback.
+
+    Django closes the broken connection at the end of the request and health-checks it
+    before reuse (CONN_HEALTH_CHECKS), so the site recovers by itself when the database does.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            return self.get_response(request)
+        except (OperationalError, InterfaceError) as error:
+            return self.unavailable(error)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, (OperationalError, InterfaceError)):
+            return self.unavailable(exception)
+        return None
+
+    def unavailable(self, error):
+        log.error("Database unavailable: %s", error)
+        # Rendered without a request: context processors would query the database.
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
+        return response
