@@ -6,16 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from partnerships.models import Partnership, Seat
-from tests.browser import (  # noqa: F401  (fixtures, used by name)
-    assert_accessible,
-    assert_no_horizontal_scroll,
-    browser,
-    context,
-    no_js_context,
-    no_js_page,
-    page,
-    playwright,
-)
+from tests.browser import PHONE, assert_accessible, assert_no_horizontal_scroll, new_context
 
 pytestmark = pytest.mark.browser
 
@@ -91,8 +82,6 @@ def public_pages(partnership):
 def test_every_public_page_type_passes_axe_fits_a_phone_and_needs_no_javascript(
     live_server, browser, demo
 ):
-    from tests.browser import PHONE, new_context
-
     failures = []
     desktop = new_context(browser, java_script_enabled=False)
     phone = new_context(browser, viewport=PHONE, is_mobile=True, java_script_enabled=False)
