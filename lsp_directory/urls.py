@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("partnerships.urls_exports")),
     path("", include("partnerships.urls_report")),
     path("", include("networks.urls")),
+    path("", include("curation.urls")),
 ]

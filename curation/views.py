@@ -1,0 +1,95 @@
+"""Report something wrong: the public's form, its thank-you page and the rate limit.
+
+The reporter's address is never stored: only a keyed hash of it (`client_key`), to count how
+many reports one client sent in the last hour.
+"""
+
+import datetime
+import logging
+
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.views.decorators.http import require_http_methods
+
+from .forms import REPORTABLE, CorrectionForm
+from .models import Correction
+
+logger = logging.getLogger(__name__)
+
+RATE_LIMIT = 5
+RATE_WINDOW = datetime.timedelta(hours=1)
+
+
+def client_key(request):
+    """HMAC-SHA256, keyed with SECRET_KEY, of the client's IP address: 64 hex characters."""
+    address = request.META.get("REMOTE_ADDR", "")
+    return salted_hmac("curation.Correction.client_key", address, algorithm="sha256").hexdigest()
+
+
+def is_rate_limited(client):
+    """Whether this client has sent RATE_LIMIT reports within RATE_WINDOW."""
+    since = timezone.now() - RATE_WINDOW
+    return Correction.objects.filter(client_key=client, created_at__gte=since).count() >= RATE_LIMIT
+
+
+def page_context(reportable, record, title):
+    public_url = reportable.public_url(record)
+    return {
+        "reportable": reportable,
+        "record": record,
+        "record_title": reportable.title(record),
+        "public_url": public_url,
+        "public_name": reportable.public_name(record),
+        "crumbs": [
+            ("Home", reverse("partnerships:home")),
+            (reportable.public_name(record), public_url),
+            (title, None),
+        ],
+    }
+
+
+def rate_limited(request, reportable, record, message=""):
+    """429: nothing stored; what they wrote is shown back so they can keep a copy."""
+    context = page_context(reportable, record, "Report something wrong")
+    context["message"] = message
+    return render(request, "curation/report_rate_limited.html", context, status=429)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def report(request, kind, key):
+    reportable = REPORTABLE[kind]
+    record = reportable.get_or_404(key)
+    thanks = reverse("curation:report_thanks", args=[kind, reportable.key(record)])
+    client = client_key(request)
+
+    if request.method == "POST":
+        form = CorrectionForm(request.POST)
+        if form.filled_by_a_robot:
+            # Look like a success, store nothing.
+            logger.info("Report about %s %s discarded: honeypot filled", kind, record.pk)
+            return redirect(thanks)
+        if is_rate_limited(client):
+            return rate_limited(request, reportable, record, request.POST.get("message", ""))
+        if form.is_valid():
+            form.save_report(reportable=reportable, record=record, client_key=client)
+            return redirect(thanks)
+    else:
+        if is_rate_limited(client):
+            return rate_limited(request, reportable, record)
+        form = CorrectionForm()
+
+    context = page_context(reportable, record, "Report something wrong")
+    context["form"] = form
+    return render(request, "curation/report_form.html", context)
+
+
+def report_thanks(request, kind, key):
+    reportable = REPORTABLE[kind]
+    record = reportable.get_or_404(key)
+    return render(
+        request,
+        "curation/report_thanks.html",
+        page_context(reportable, record, "Report sent"),
+    )
