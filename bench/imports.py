@@ -14,9 +14,10 @@ the function behind the admin and the commands:
     python -m bench.imports --rows 5000
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/lsp_bench python -m bench.imports
 
-The database is DATABASE_URL when set, else a temporary SQLite file (never the project's
-db.sqlite3). It must be a throwaway one: it is migrated, loaded with the areas, refused if it
-already holds partnerships, seats or networks, and flushed (emptied) at the end.
+Runs with DEBUG off, as in production (no query log). The database is DATABASE_URL when
+set, else a temporary SQLite file (never the project's db.sqlite3). It must be a throwaway
+one: it is migrated, loaded with the areas, refused if it already holds partnerships, seats
+or networks, and flushed (emptied) at the end.
 """
 
 import argparse
@@ -51,7 +52,10 @@ def setup_django():
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
+
+    settings.DEBUG = False  # as in production: no query log
 
     call_command("migrate", verbosity=0)
     from networks.models import Network

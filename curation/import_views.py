@@ -116,7 +116,11 @@ def store_upload(request, kind, filename, data):
     path = folder / f"{token}.upload"
     path.write_bytes(data)
     path.chmod(0o600)
-    uploads = request.session.get(SESSION_KEY, {})
+    uploads = {  # forget this session's uploads whose files have been removed
+        key: entry
+        for key, entry in request.session.get(SESSION_KEY, {}).items()
+        if (folder / f"{key}.upload").exists()
+    }
     uploads[token] = {"kind": kind, "filename": filename, "user": request.user.pk}
     request.session[SESSION_KEY] = uploads
     return token
