@@ -102,6 +102,8 @@ def curators_group_ensure():
     group, _ = Group.objects.get_or_create(name=CURATORS_GROUP)
     wanted = [(model, action) for model in CURATED_MODELS for action in CRUD]
     wanted += [(model, "view") for model in REFERENCE_MODELS]
+    # The corrections queue: curators read reports about their areas and mark them handled.
+    wanted += [(Correction, "view"), (Correction, "change")]
     permissions = []
     for model, action in wanted:
         content_type = ContentType.objects.get_for_model(model)

@@ -180,6 +180,7 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        "axes": {"level": "WARNING"},
         # One JSON line per request; the runserver's own access log says the same in dev.
         "lsp_directory.requests": {
             "handlers": ["requests"],
