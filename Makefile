@@ -37,7 +37,10 @@ browser:
 test: lint browser
 	$(PY) -m pytest
 
-bench: data
+# National scale x10 on SQLite, then on PostgreSQL if one answers at 127.0.0.1:5432: builds its
+# own datasets under bench-data/ and in lsp_bench*, never db.sqlite3. BENCH_SCALE=0.1 for a
+# tenth; other options: .venv/bin/python -m bench --help.
+bench: setup
 	$(PY) -m bench
 
 clean:
