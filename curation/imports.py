@@ -750,11 +750,26 @@ def reason_for(source):
     return f"Imported from {source}" if source else "Imported"
 
 
+# Any constant shared by every import: the key of PostgreSQL's advisory lock below.
+IMPORT_LOCK_KEY = 5_081_972
+
+
+def one_import_at_a_time():
+    """Two imports of the same file at once must not both create the same records: hold a
+    transaction-scoped advisory lock on PostgreSQL, so the second plans only after the first
+    has committed (and then finds nothing left to create). SQLite lets one writer at a time."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
+
+
 def run(importer, *, dry_run, user, source):
     """Plan every row against the database, then write it all in the same transaction, unless
     this is a dry run or any row has a problem."""
     result = ImportResult(kind=importer.kind, source=source)
     with transaction.atomic():
+        if not dry_run:
+            one_import_at_a_time()
         importer.plan(result)
         if not result.problems and not dry_run:
             importer.write(Writer(user=user, reason=reason_for(source)))
