@@ -56,7 +56,7 @@ KINDS = {
 
 def upload_folder():
     folder = Path(
-        getattr(settings, "IMPORT_UPLOAD_DIR", "")
+        settings.IMPORT_UPLOAD_DIR
         or Path(tempfile.gettempdir()) / "lsp-directory-imports"
     )
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -167,6 +167,10 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Where uploaded import files wait between preview and confirm (the system's temporary
+# folder when empty); with several servers it must be shared storage.
+IMPORT_UPLOAD_DIR = os.environ.get("IMPORT_UPLOAD_DIR", "")
+
 # Records not verified for this many months are flagged as needing a check.
 STALE_AFTER_MONTHS = int(os.environ.get("STALE_AFTER_MONTHS", "12"))
 
