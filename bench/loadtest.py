@@ -53,6 +53,8 @@ function done(summary, latency, requests)
 end
 """
 
+WARM_UP = 5  # seconds
+
 KINDS = [
     ("search", re.compile(r"^/search/")),
     ("partnership", re.compile(r"^/partnerships/[^/]+/$")),
@@ -109,10 +111,14 @@ def run(wrk, server, urls_file, seconds=20, connections=8, threads=2):
     """wrk against the server for `seconds`; the figures as a dict."""
     script = DATA / "loadtest.lua"
     script.write_text(LUA)
-    log_start = server.log_path.stat().st_size
+    base = [wrk, f"-t{threads}", f"-c{connections}", "--timeout", "30s", "-s", str(script)]
+    target = [server.url("/"), "--", str(urls_file)]
+    # Warm up, not counted: each worker reads the postcode files and compiles templates once.
+    print(f"  load test: warm-up wrk -d{WARM_UP}s (not counted)", flush=True)
+    subprocess.run([*base, f"-d{WARM_UP}s", *target], capture_output=True, timeout=WARM_UP + 120)
     server.log.flush()
-    command = [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s"]
-    command += ["-s", str(script), server.url("/"), "--", str(urls_file)]
+    log_start = server.log_path.stat().st_size
+    command = [*base, f"-d{seconds}s", *target]
     print(f"  load test: wrk -t{threads} -c{connections} -d{seconds}s", flush=True)
     completed = subprocess.run(
         command, capture_output=True, text=True, timeout=seconds + 120, check=False
