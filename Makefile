@@ -18,6 +18,7 @@ setup: $(VENV)/.installed
 data: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_areas
+	$(PY) manage.py load_places
 	$(PY) manage.py load_demo
 
 run: data

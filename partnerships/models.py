@@ -135,6 +135,33 @@ class Area(models.Model):
         return reverse("partnerships:area", args=[self.slug])
 
 
+class Place(models.Model):
+    """A town or village by one of its names, placed in the local authority area around it,
+    so that search finds "Scunthorpe" in North Lincolnshire. Loaded by `load_places` from
+    GeoNames; not curated."""
+
+    name = models.CharField(max_length=200)
+    search_name = models.CharField(max_length=200, editable=False, db_index=True, default="")
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="places")
+    population = models.PositiveIntegerField(null=True, blank=True)
+    source = models.CharField(
+        max_length=100,
+        unique=True,
+        help_text="Where the name comes from, e.g. geonames:2638324, or geonames:2645425/hull "
+        "for a short name.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_name = fold(self.name)
+        super().save(*args, **kwargs)
+
+
 class Partnership(Curated):
     """A Local Strategic Partnership."""
 

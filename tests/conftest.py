@@ -7,9 +7,11 @@ from tests.browser import *  # noqa: F403  (browser fixtures for every test modu
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Load the real ONS areas once into the test database; each test rolls back on top."""
+    """Load the real ONS areas and the places in them once into the test database; each
+    test rolls back on top."""
     with django_db_blocker.unblock():
         call_command("load_areas", verbosity=0, stdout=open("/dev/null", "w"))
+        call_command("load_places", verbosity=0, stdout=open("/dev/null", "w"))
 
 
 @pytest.fixture
