@@ -56,8 +56,7 @@ KINDS = {
 
 def upload_folder():
     folder = Path(
-        settings.IMPORT_UPLOAD_DIR
-        or Path(tempfile.gettempdir()) / "lsp-directory-imports"
+        settings.IMPORT_UPLOAD_DIR or Path(tempfile.gettempdir()) / "lsp-directory-imports"
     )
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return folder
