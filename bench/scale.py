@@ -872,6 +872,11 @@ def prepare(args):
     found = read_marker(url)
     if found and not args.rebuild and {k: found.get(k) for k in wanted} == wanted:
         print(f"  reusing {redact(url)} (seed {args.seed}, scale {args.scale})", flush=True)
+        setup_django(url)
+        from django.core.management import call_command
+
+        # Migrations added since the dataset was built (new tables, columns with defaults).
+        call_command("migrate", verbosity=0)
         return
     started = time.perf_counter()
     print(f"  building {redact(url)} (seed {args.seed}, scale {args.scale})", flush=True)
