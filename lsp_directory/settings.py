@@ -167,6 +167,16 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Costly public pages are cached until the data changes (see lsp_directory/caching.py);
+# this is only the longest a page may live if a write bypasses the data stamp.
+CACHE_SECONDS = int(os.environ.get("CACHE_SECONDS", "300"))
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+}
+
 # Where uploaded import files wait between preview and confirm (the system's temporary
 # folder when empty); with several servers it must be shared storage.
 IMPORT_UPLOAD_DIR = os.environ.get("IMPORT_UPLOAD_DIR", "")

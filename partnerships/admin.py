@@ -42,7 +42,18 @@ from curation.scope import AREA_PATHS, curated_area_ids, within
 
 from .choices import DocumentKind
 from .managers import stale_before
-from .models import Area, Body, Curated, Document, Organisation, Partnership, Person, Region, Seat
+from .models import (
+    Area,
+    Body,
+    Curated,
+    Document,
+    Organisation,
+    Partnership,
+    Person,
+    Place,
+    Region,
+    Seat,
+)
 
 NEEDS_CHECKING = "needs_checking"
 
@@ -553,6 +564,16 @@ class AreaAdmin(ReferenceDataAdmin):
     list_filter = ["region", "kind", "is_current"]
     list_select_related = ["region", "parent"]
     search_fields = ["name", "gss_code"]
+
+
+@admin.register(Place)
+class PlaceAdmin(ReferenceDataAdmin):
+    """Towns and villages that search maps to their council area (`manage.py load_places`)."""
+
+    list_display = ["name", "area", "population"]
+    list_filter = [("area__region", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["area"]
+    search_fields = ["name", "area__name"]
 
 
 # --- Partnerships and their bodies ---------------------------------------------------------

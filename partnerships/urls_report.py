@@ -2,11 +2,15 @@
 
 from django.urls import path
 
+from lsp_directory.caching import cached_until_data_changes as cached
+
 from . import report_views
 
 app_name = "report"
 
 urlpatterns = [
-    path("representation/", report_views.representation, name="representation"),
-    path("representation.json", report_views.representation_json, name="representation_json"),
+    path("representation/", cached(report_views.representation), name="representation"),
+    path(
+        "representation.json", cached(report_views.representation_json), name="representation_json"
+    ),
 ]

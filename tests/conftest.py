@@ -20,3 +20,11 @@ def areas(db):
     if not Area.objects.exists():
         call_command("load_areas", stdout=open("/dev/null", "w"))
     return Area.objects.all()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with no cached pages, as a fresh server would."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -20,6 +20,7 @@ from partnerships.models import (
     Organisation,
     Partnership,
     Person,
+    Place,
     Region,
     Seat,
 )
@@ -39,7 +40,7 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 
 CURATED = [Partnership, Body, Organisation, Person, Seat, Document, Network]
-REFERENCE = [Region, Area]
+REFERENCE = [Region, Area, Place]
 ALL_MODELS = CURATED + REFERENCE
 LONG_AGO = datetime.date(2001, 1, 1)
 HARTLEPOOL = "E06000001"
@@ -150,6 +151,7 @@ def test_reference_data_is_read_only(admin_client, model):
         (Region, "North East", 1),
         (Area, "E06000001", 1),
         (Area, "Hartlepool", 1),
+        (Place, "Scunthorpe", 1),
         (Partnership, "Partnership Alpha", 1),
         (Partnership, "Hartlepool", 1),  # by the name of an area it covers
         (Body, "Alpha board", 1),
@@ -178,7 +180,7 @@ def test_search(admin_client, model, term, expected):
     assert response.context["cl"].result_count == expected
 
 
-@pytest.mark.parametrize("model", [*CURATED, Area], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("model", [*CURATED, Area, Place], ids=lambda m: m.__name__)
 def test_every_list_filter_value_opens(admin_client, model):
     build_directory(2)
     url = admin_url(model)
