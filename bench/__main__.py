@@ -22,7 +22,10 @@ Options (flags, or environment variables for `make bench`):
     --requests / BENCH_REQUESTS        timed requests per page (default 50)
     --load-seconds / BENCH_LOAD_SECONDS  wrk duration (default 20)
     --connections / BENCH_CONNECTIONS  wrk connections (default 8)
-    --skip / BENCH_SKIP                any of: datasette,load,small
+    --skip / BENCH_SKIP                any of: datasette,load,small,imports
+
+Last, the 50,000-row seat and network imports (bench.imports) on a fresh SQLite file and a
+fresh PostgreSQL database (lsp_bench_imports): dry run, first import, re-import.
 """
 
 import argparse
@@ -385,6 +388,29 @@ def targets(r):
     return rows
 
 
+def run_imports(args):
+    """The 50,000-row imports on each database, each into a database made for the run."""
+    rows = str(max(1000, int(50_000 * min(args.scale, 1))))
+    for name in args.databases:
+        print(f"\n--- imports of {rows} rows: {name} ---", flush=True)
+        environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+        if name == "postgres":
+            answers, _ = postgres_answers(args.postgres_url)
+            if not answers:
+                continue
+            url = with_database(args.postgres_url, "lsp_bench_imports")
+            import psycopg
+
+            with psycopg.connect(
+                with_database(args.postgres_url, "postgres"), autocommit=True
+            ) as admin:
+                admin.execute("DROP DATABASE IF EXISTS lsp_bench_imports")
+                admin.execute("CREATE DATABASE lsp_bench_imports")
+            environment["DATABASE_URL"] = url
+        command = [sys.executable, "-m", "bench.imports", "--rows", rows]
+        subprocess.run(command, cwd=ROOT, check=True, env=environment)
+
+
 def main(argv=None):
     args = parse_args(argv)
     started = time.perf_counter()
@@ -430,6 +456,9 @@ def main(argv=None):
         all_results.append(results)
         print_database(results, args)
         print(f"({name}: {results['seconds']:.0f}s)", flush=True)
+
+    if "imports" not in args.skip:
+        run_imports(args)
 
     print()
     print("=" * 100)
