@@ -391,6 +391,18 @@ def test_every_excel_cell_is_text(client, directory):
     assert types == {"s"}
 
 
+def test_excel_keeps_error_codes_and_a_lone_sign_as_text(client):
+    # Plain strings go to openpyxl as they are, except those it would not keep as text.
+    SeatFactory(person__name="#N/A", role="=", organisation__name="#DIV/0!")
+    sheet = load_workbook(io.BytesIO(download(client, "xlsx")[1])).active
+    cells = {header.value: cell for header, cell in zip(sheet[1], sheet[2], strict=True)}
+    assert [cells[h].value for h in ["person", "role", "organisation"]] == ["#N/A", "=", "#DIV/0!"]
+    assert {cells[h].data_type for h in ["person", "role", "organisation"]} == {"s"}
+    assert cells["role"].quotePrefix and not cells["person"].quotePrefix
+    row = exported(client, "csv")[0]
+    assert (row["person"], row["role"], row["organisation"]) == ("#N/A", "'=", "#DIV/0!")
+
+
 def test_excel_drops_characters_xml_cannot_hold(client):
     SeatFactory(person__name="Jo\x0bSmith\x1f")
     assert exported(client, "xlsx")[0]["person"] == "JoSmith"
