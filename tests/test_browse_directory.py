@@ -2,11 +2,17 @@
 constant as the data grows."""
 
 import datetime
+from html.parser import HTMLParser
 
 import pytest
+from django import forms
+from django.http import QueryDict
 
 from networks.choices import Funding, NetworkKind, NetworkStatus
 from partnerships.choices import OrganisationKind, Sector
+from partnerships.filters import SeatFilter
+from partnerships.models import Area
+from partnerships.widgets import LongSelect
 
 from .factories import (
     BoardFactory,
@@ -171,6 +177,75 @@ def test_filter_state_lives_in_the_url_and_pages_keep_it(client):
     text = response.content.decode()
     assert response.context["page_obj"].paginator.num_pages == 2
     assert f"partnership={partnership.slug}&amp;status=all&amp;page=2" in text
+
+
+class Selects(HTMLParser):
+    """Each <select> as (its attributes, [(value, label, selected, optgroup)])."""
+
+    def __init__(self, html):
+        super().__init__()
+        self.selects, self.group, self.option = [], None, None
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "select":
+            self.selects.append((attrs, []))
+        elif tag == "optgroup":
+            self.group = attrs["label"]
+        elif tag == "option":
+            self.option = [attrs["value"], "", "selected" in attrs, self.group]
+
+    def handle_data(self, data):
+        if self.option:
+            self.option[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "optgroup":
+            self.group = None
+        elif tag == "option":
+            self.selects[-1][1].append(tuple(self.option))
+            self.option = None
+
+
+@pytest.mark.parametrize(
+    "query", ["", "area=E06000001&region=london", "area=E99999999&region=<b>&sector=vcs"]
+)
+def test_area_and_region_selects_write_what_djangos_select_writes(query):
+    form = SeatFilter(QueryDict(query)).form
+    for name in ["area", "region"]:
+        field = form[name]
+        assert isinstance(field.field.widget, LongSelect)
+        attrs = field.build_widget_attrs({"id": field.auto_id})
+        django_select = forms.Select(choices=field.field.widget.choices)
+        expected = django_select.render(field.html_name, field.value(), attrs=attrs)
+        assert Selects(str(field)).selects == Selects(expected).selects
+
+
+def test_the_area_select_lists_every_area_and_keeps_the_choice(client):
+    full_partnership("E06000001")
+    text = client.get("/representatives/?area=E06000001").content.decode()
+    attrs, options = next(s for s in Selects(text).selects if s[0]["name"] == "area")
+    assert attrs == {"name": "area", "id": "id_area"}
+    assert options[0] == ("", "All areas", False, None)
+    assert len(options) == Area.objects.count() + 1
+    assert [o for o in options if o[2]] == [("E06000001", "Hartlepool", True, None)]
+
+
+def test_a_long_select_escapes_values_labels_and_groups():
+    choices = [("", "All"), ('a"<b>', "Tom & <Jerry>"), ("<g>", [("x", "X & Y")])]
+    html = LongSelect(choices=choices).render("n", 'a"<b>', attrs={"id": "id_n"})
+    assert "<b>" not in html and "<g>" not in html and "<Jerry>" not in html
+    assert Selects(html).selects == [
+        (
+            {"name": "n", "id": "id_n"},
+            [
+                ("", "All", False, None),
+                ('a"<b>', "Tom & <Jerry>", True, None),
+                ("x", "X & Y", False, "<g>"),
+            ],
+        )
+    ]
 
 
 def test_partnership_list_filters_by_region_and_name(client):
