@@ -15,6 +15,7 @@ from collections import Counter
 from urllib.parse import urlencode
 
 import pytest
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.template.loader import render_to_string
@@ -160,6 +161,7 @@ def exported(client, fmt, query=""):
 
 def listed(client, query="", with_sector=False):
     """(person, partnership, body) of every seat the HTML list has, across all its pages."""
+    cache.clear()  # the view's own queryset, not a cached page, is what is compared
     response = client.get(f"/representatives/{query}")
     assert response.status_code == 200
     seats = response.context["page_obj"].paginator.object_list
