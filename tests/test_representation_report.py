@@ -374,17 +374,81 @@ def test_region_and_partnership_breakdown(client, directory):
 
 def test_breakdown_on_the_page(client, directory):
     text = text_of(page(client))
-    assert "North East 4 1 25.0% 3 1 33.3% 8.3 points 0 of 1 1 of 1" in text
-    assert "London 3 1 33.3% 3 2 66.7% 33.4 points 1 of 1 0 of 1" in text
-    assert "South West 0 0 no data 0 0 no data no data 0 of 0 0 of 0" in text
-    assert "England 7 2 28.6% 7 3 42.9% 14.3 points 1 of 2 1 of 2" in text
+    assert "North East 4 1 25.0% 3 1 33.3% 8.3 points 0 of 1 1 of 1 2" in text
+    assert "London 3 1 33.3% 3 2 66.7% 33.4 points 1 of 1 0 of 1 1" in text
+    assert "South West 0 0 no data 0 0 no data no data 0 of 0 0 of 0 0" in text
+    assert "England 7 2 28.6% 7 3 42.9% 14.3 points 1 of 2 1 of 2 3" in text
+    assert "1 of 2 partnerships with a board recorded" in text
+    # Each region's partnerships, with their figures and names, are on the region's report.
+    text = text_of(page(client, "?region=north-east"))
     assert "Hartlepool Partnership North East 4 1 25.0% 2 1 50.0% 25.0 points Yes 1 of 1" in text
-    assert "Barnet Partnership London 3 1 33.3% 3 2 66.7% 33.4 points No 0 of 1" in text
     assert "Darlington Partnership North East 0 0 no data 1 0 0.0% no data No board recorded" in (
         text
     )
-    assert "1 of 2 partnerships with a board recorded" in text
     assert "Hartlepool Partnership North East Safer Hartlepool" in text
+    text = text_of(page(client, "?region=london"))
+    assert "Barnet Partnership London 3 1 33.3% 3 2 66.7% 33.4 points No 0 of 1" in text
+    boards_without = "1 of 1 partnership with a board recorded in London, counting VCS seats"
+    assert boards_without in text
+    assert "Barnet Partnership London" in text.split(boards_without)[1]
+
+
+def test_the_england_page_links_to_the_regions_instead_of_listing_every_partnership(
+    client, directory
+):
+    markup = page(client)
+    text = text_of(markup)
+    # The counts, not the partnerships and themed groups behind them.
+    assert "Hartlepool Partnership" not in text
+    assert "Barnet Partnership" not in text
+    assert "Safer Hartlepool" not in text
+    assert "/partnerships/hartlepool-partnership/" not in markup
+    assert (
+        "1 partnership whose board has no women's-organisation representative, of 2 with a "
+        "board recorded, counting VCS seats current on" in text
+    )
+    assert (
+        "see them by region. East Midlands: 0 of 0 partnerships with a board East of England: "
+        "0 of 0 partnerships with a board London: 1 of 1 partnership with a board North East: "
+        "0 of 1 partnership with a board" in text
+    )
+    assert "1 themed group with no women's-organisation representative, of 2" in text
+    assert "The figures for each of the 3 partnerships are in its region's report" in text
+    assert "London: 1 partnership North East: 2 partnerships" in text
+    # Each region's report, with the same filters, from its counts and from the lists.
+    london = html.escape("/representation/?region=london&status=current")
+    for anchor in ["boards-without", "groups-without", "partnerships-heading"]:
+        assert f'<a href="{london}#{anchor}">London</a>' in markup, anchor
+    assert f'<a href="{london}#partnerships-heading">1</a>' in markup
+    assert f'<a href="{london}#boards-without">1</a> of 1' in markup
+    boards = html.escape("/representation/?region=north-east&status=past&body_kind=board")
+    assert f'<a href="{boards}#boards-without">North East</a>' in page(
+        client, "?status=past&body_kind=board"
+    )
+    # The JSON keeps every partnership.
+    assert len(figures(client)["partnerships"]) == 3
+
+
+def test_a_region_page_lists_its_partnerships_a_page_at_a_time(client, directory):
+    from partnerships import report
+
+    for n in range(3):
+        PartnershipFactory(name=f"Barnet Partnership {n}", areas=[area(BARNET)])
+    report.PARTNERSHIPS_PER_PAGE, per_page = 2, report.PARTNERSHIPS_PER_PAGE
+    try:
+        markup = page(client, "?region=london&body_kind=board")
+        later = page(client, "?region=london&body_kind=board&page=2")
+    finally:
+        report.PARTNERSHIPS_PER_PAGE = per_page
+    text = text_of(markup)
+    assert "partnerships 1 to 2 of 4, by name" in text
+    assert "Barnet Partnership London 2 0 0.0%" in text  # boards only
+    assert "Barnet Partnership 2" not in text
+    assert "Page 1 of 2" in text
+    assert html.escape("?region=london&body_kind=board&page=2") in markup
+    assert "Barnet Partnership 2 London" in text_of(later)
+    # The JSON is not paged: it lists the region's partnerships.
+    assert len(figures(client, "?region=london&page=2")["partnerships"]) == 4
 
 
 def test_status_filter_counts_past_seats(client, directory):
@@ -527,6 +591,7 @@ def test_the_report_filter_chooses_the_same_seats_as_the_representatives_list(di
 
 def test_seat_numbers_link_to_the_representatives_behind_them(client, directory):
     markup = page(client, "?body_kind=board")
+    region_page = page(client, "?body_kind=board&region=london")
     region = "/representatives/?sector=vcs&womens=yes&region=north-east&status=current"
     region += "&body_kind=board"
     assert f'<a href="{html.escape(region)}">1</a>' in markup
@@ -534,7 +599,7 @@ def test_seat_numbers_link_to_the_representatives_behind_them(client, directory)
     assert f'<a href="{html.escape(vcs)}">2</a>' in markup
     partnership = "/representatives/?sector=vcs&womens=yes&partnership=barnet-partnership"
     partnership += "&status=current&body_kind=board"
-    assert f'<a href="{html.escape(partnership)}">0</a>' in markup
+    assert f'<a href="{html.escape(partnership)}">0</a>' in region_page
     data = figures(client, "?body_kind=board")
     assert by_slug(data["regions"], "north-east")["links"]["womens_seats"] == region
 
@@ -600,11 +665,11 @@ def test_chart_geometry_stays_inside_the_viewbox(client, directory):
 
 
 def test_names_from_the_database_are_escaped(client):
-    partnership = PartnershipFactory(name="<b>Bold</b> & Partners")
+    partnership = PartnershipFactory(name="<b>Bold</b> & Partners", areas=[area(BARNET)])
     board = BoardFactory(partnership=partnership)
     ThemedGroupFactory(partnership=partnership, name="<script>alert(1)</script> group")
     SeatFactory(body=board)
-    markup = page(client)
+    markup = page(client, "?region=london")
     assert "&lt;b&gt;Bold&lt;/b&gt; &amp; Partners" in markup
     assert "<b>Bold</b>" not in markup
     assert "&lt;script&gt;alert(1)&lt;/script&gt; group" in markup
