@@ -75,7 +75,8 @@ def public_pages(partnership):
         "region": area.region.get_absolute_url(),
         "area": area.get_absolute_url(),
         "organisation": seat.organisation.get_absolute_url(),
-        "representation report": "/representation/?region=north-east",
+        "representation report": "/representation/",
+        "representation report for a region": "/representation/?region=north-east",
         "not found": "/partnerships/no-such-partnership/",
     }
 
