@@ -42,6 +42,14 @@ def unique_slug(instance, value, max_length=80):
     return slug
 
 
+class FoldedName:
+    """Keeps search_name, the folded form of name that search matches, in step with name."""
+
+    def save(self, *args, **kwargs):
+        self.search_name = fold(self.name)
+        super().save(*args, **kwargs)
+
+
 class Curated(models.Model):
     """A record curators keep true: it says when it was last checked, and by whom."""
 
@@ -89,7 +97,7 @@ class Region(models.Model):
         return reverse("partnerships:region", args=[self.slug])
 
 
-class Area(models.Model):
+class Area(FoldedName, models.Model):
     """A local authority area, loaded from the ONS lookup."""
 
     gss_code = models.CharField(
@@ -127,15 +135,11 @@ class Area(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        self.search_name = fold(self.name)
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("partnerships:area", args=[self.slug])
 
 
-class Place(models.Model):
+class Place(FoldedName, models.Model):
     """A town or village by one of its names, placed in the local authority area around it,
     so that search finds "Scunthorpe" in North Lincolnshire. Loaded by `load_places` from
     GeoNames; not curated."""
@@ -157,12 +161,8 @@ class Place(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        self.search_name = fold(self.name)
-        super().save(*args, **kwargs)
 
-
-class Partnership(Curated):
+class Partnership(FoldedName, Curated):
     """A Local Strategic Partnership."""
 
     name = models.CharField(max_length=200, help_text=PUBLIC)
@@ -197,7 +197,6 @@ class Partnership(Curated):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(self, self.name)
-        self.search_name = fold(self.name)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
