@@ -369,6 +369,17 @@ def prefetch_areas():
     return Prefetch("areas", queryset=Area.objects.select_related("region"))
 
 
+class RegionsColumn:
+    """A list column naming the regions of a record's areas, fetched once for the page."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related(prefetch_areas())
+
+    @admin.display(description="region")
+    def regions(self, obj):
+        return region_names(obj.areas.all())
+
+
 # Web addresses typed without a scheme are taken as https (Django 6's default).
 URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
 
@@ -607,7 +618,7 @@ class PartnershipDocumentInline(ScopedInline, admin.TabularInline):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(CuratedAdmin):
+class PartnershipAdmin(RegionsColumn, CuratedAdmin):
     list_display = [
         "name",
         "regions",
@@ -628,16 +639,7 @@ class PartnershipAdmin(CuratedAdmin):
     ]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(body_count=Count("bodies", distinct=True))
-            .prefetch_related(prefetch_areas())
-        )
-
-    @admin.display(description="region")
-    def regions(self, obj):
-        return region_names(obj.areas.all())
+        return super().get_queryset(request).annotate(body_count=Count("bodies", distinct=True))
 
     @admin.display(description="bodies", ordering="body_count")
     def body_count(self, obj):
@@ -701,7 +703,7 @@ class BodyAdmin(CuratedAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(CuratedAdmin):
+class OrganisationAdmin(RegionsColumn, CuratedAdmin):
     """Organisations are shared across areas (a national charity holds seats everywhere):
     curators see them all and may add new ones, and change those with an area they curate
     or with no areas at all."""
@@ -746,16 +748,7 @@ class OrganisationAdmin(CuratedAdmin):
     ]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(seat_count=Count("seats", distinct=True))
-            .prefetch_related(prefetch_areas())
-        )
-
-    @admin.display(description="region")
-    def regions(self, obj):
-        return region_names(obj.areas.all())
+        return super().get_queryset(request).annotate(seat_count=Count("seats", distinct=True))
 
     @admin.display(description="seats", ordering="seat_count")
     def seat_count(self, obj):
