@@ -458,13 +458,6 @@ class Generator:
                 self.fold(name),
             )
 
-    def partnership_area_rows(self):
-        pk = 0
-        for partnership, covered in enumerate(self.partnership_areas, start=1):
-            for area in covered:
-                pk += 1
-                yield (pk, partnership, area.id)
-
     def bodies(self):
         rng = self.rng
         self.body_partnership = []  # body pk - 1 -> partnership pk
@@ -550,13 +543,6 @@ class Generator:
                 charity,
                 None,
             )
-
-    def organisation_area_rows(self):
-        pk = 0
-        for organisation, covered in enumerate(self.organisation_homes, start=1):
-            for area_id in covered:
-                pk += 1
-                yield (pk, organisation, area_id)
 
     # People and seats ---------------------------------------------------------------------
 
@@ -737,35 +723,24 @@ class Generator:
                 None,
             )
 
-    def network_area_rows(self):
-        pk = 0
-        for network, areas in enumerate(self.network_areas, start=1):
-            for area_id in areas:
-                pk += 1
-                yield (pk, network, area_id)
-
-    def network_member_rows(self):
-        pk = 0
-        for network, members in enumerate(self.network_members, start=1):
-            for organisation in members:
-                pk += 1
-                yield (pk, network, organisation)
-
     def tables(self):
         """(table, rows) in an order where every row's references come first. Each table's
         rows must be consumed before the next table is asked for (they share the rng)."""
         self.place_partnerships()
         yield "partnerships_partnership", self.partnerships()
-        yield "partnerships_partnership_areas", self.partnership_area_rows()
+        yield (
+            "partnerships_partnership_areas",
+            link_rows([a.id for a in covered] for covered in self.partnership_areas),
+        )
         yield "partnerships_body", self.bodies()
         yield "partnerships_organisation", self.organisations()
-        yield "partnerships_organisation_areas", self.organisation_area_rows()
+        yield "partnerships_organisation_areas", link_rows(self.organisation_homes)
         yield "partnerships_person", self.people()
         yield "partnerships_seat", self.seats()
         yield "partnerships_document", self.documents()
         yield "networks_network", self.networks()
-        yield "networks_network_areas", self.network_area_rows()
-        yield "networks_network_members", self.network_member_rows()
+        yield "networks_network_areas", link_rows(self.network_areas)
+        yield "networks_network_members", link_rows(self.network_members)
 
 
 def insert(raw, vendor, table, rows):
@@ -960,6 +935,16 @@ def pages():
         Page("representation", "/representation/ (report)", ["/representation/"]),
         Page("networks", "/networks/", ["/networks/"]),
     ]
+
+
+def link_rows(links):
+    """Rows (pk, owner pk, target pk) of a many-to-many table, from a list whose n-th item
+    holds the target pks of owner n + 1."""
+    pk = 0
+    for owner, targets in enumerate(links, start=1):
+        for target in targets:
+            pk += 1
+            yield (pk, owner, target)
 
 
 def percentile(values, p):
