@@ -1,5 +1,4 @@
 import django_filters
-from django.db.models import Q
 
 from partnerships.filters import RegionChoiceFilter
 
@@ -24,5 +23,4 @@ class NetworkFilter(django_filters.FilterSet):
         fields = []
 
     def filter_region(self, queryset, name, value):
-        in_region = Network.objects.filter(Q(region=value) | Q(areas__region=value))
-        return queryset.filter(pk__in=in_region.values("pk"))
+        return queryset.in_region(value)

@@ -16,7 +16,11 @@ class NetworkQuerySet(CuratedQuerySet):
         return self.exclude(status=NetworkStatus.CEASED)
 
     def in_region(self, region):
-        return self.filter(models.Q(areas__region=region) | models.Q(region=region)).distinct()
+        """Networks of the region or of an area in it, each once (a subquery, no DISTINCT)."""
+        in_region = self.model.objects.filter(
+            models.Q(areas__region=region) | models.Q(region=region)
+        )
+        return self.filter(pk__in=in_region.values("pk"))
 
     def for_public_display(self):
         return (

@@ -23,12 +23,6 @@ def areas(request):
     return Area.objects.order_by("name")
 
 
-def partnerships_in(**lookup):
-    """A subquery rather than a join, so a partnership covering several areas of a region
-    does not repeat its rows and no DISTINCT is needed."""
-    return Partnership.objects.filter(**lookup).values("pk")
-
-
 class RegionChoiceFilter(django_filters.ModelChoiceFilter):
     def __init__(self, **kwargs):
         kwargs.setdefault("label", "Region")
@@ -120,10 +114,10 @@ class SeatFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
 
     def filter_region(self, queryset, name, value):
-        return queryset.filter(body__partnership__in=partnerships_in(areas__region=value))
+        return queryset.in_region(value)
 
     def filter_area(self, queryset, name, value):
-        return queryset.filter(body__partnership__in=partnerships_in(areas=value))
+        return queryset.in_area(value)
 
     def filter_womens(self, queryset, name, value):
         return queryset.filter(organisation__is_womens_organisation=value == "yes")
@@ -146,7 +140,7 @@ class PartnershipFilter(django_filters.FilterSet):
         fields = []
 
     def filter_region(self, queryset, name, value):
-        return queryset.filter(pk__in=partnerships_in(areas__region=value))
+        return queryset.in_region(value)
 
     def filter_name(self, queryset, name, value):
         for word in query_words(value):

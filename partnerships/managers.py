@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -42,9 +43,15 @@ class AreaQuerySet(models.QuerySet):
         return self.filter(region=region)
 
 
+def partnerships_where(**lookup):
+    """The pks of partnerships matching lookup, as a subquery rather than a join, so a
+    partnership covering several areas of a region gives its rows once, with no DISTINCT."""
+    return apps.get_model("partnerships", "Partnership").objects.filter(**lookup).values("pk")
+
+
 class PartnershipQuerySet(CuratedQuerySet):
     def in_region(self, region):
-        return self.filter(areas__region=region).distinct()
+        return self.filter(pk__in=partnerships_where(areas__region=region))
 
     def for_public_display(self):
         return self.prefetch_related("areas__region").order_by("name")
@@ -100,10 +107,10 @@ class SeatQuerySet(CuratedQuerySet):
         return self.filter(organisation__is_womens_organisation=True)
 
     def in_region(self, region):
-        return self.filter(body__partnership__areas__region=region).distinct()
+        return self.filter(body__partnership__in=partnerships_where(areas__region=region))
 
     def in_area(self, area):
-        return self.filter(body__partnership__areas=area).distinct()
+        return self.filter(body__partnership__in=partnerships_where(areas=area))
 
     def for_public(self):
         """What a public list shows, fetched in one query whatever the row count."""

@@ -526,8 +526,7 @@ def cen_figures(*, region, links):
     cens = Network.objects.cens()
     if region is not None:
         # The networks list's own rule for a region, so the counts match its lists.
-        in_region = Network.objects.filter(Q(region=region) | Q(areas__region=region))
-        cens = cens.filter(pk__in=in_region.values("pk"))
+        cens = cens.in_region(region)
     counts = {f"status_{value}": Count("pk", filter=Q(status=value)) for value in NetworkStatus}
     counts |= {f"funding_{value}": Count("pk", filter=Q(funding=value)) for value in Funding}
     figures = cens.order_by().aggregate(
