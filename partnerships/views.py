@@ -32,7 +32,6 @@ def search_view(request):
     result = search.find(request.GET.get("q", ""))
     if result.single and not result.problem:
         return redirect(result.single)
-    status = 200
     return render(
         request,
         "partnerships/search.html",
@@ -40,7 +39,6 @@ def search_view(request):
             "result": result,
             "crumbs": [("Home", reverse("partnerships:home")), ("Search", None)],
         },
-        status=status,
     )
 
 
