@@ -17,12 +17,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from networks.models import Network
-from partnerships.admin import prefetch_areas, region_filter
 from partnerships.models import Partnership, Seat
 
+from . import rules
+from .admin_base import prefetch_areas, region_filter
 from .forms import public_url
 from .models import Correction, CorrectionState
-from .scope import curated_area_ids, within
 
 AREAS_LISTED = 3
 
@@ -135,7 +135,7 @@ class CorrectionAdmin(admin.ModelAdmin):
             .select_related(*self.list_select_related)
             .prefetch_related(prefetch_areas(), records)
         )
-        return within(queryset, curated_area_ids(request.user))
+        return rules.viewable(queryset, request.user)
 
     def get_object(self, request, object_id, from_field=None):
         """A report out of the curator's reach is not found (404), not a redirect."""

@@ -84,7 +84,7 @@ from partnerships.choices import ORGANISATION_KIND_FOR_SECTOR, BodyKind, Sector,
 from partnerships.models import Area, Body, Organisation, Partnership, Person, Seat
 from partnerships.text import fold
 
-from .scope import curated_area_ids
+from .rules import curated_area_ids
 
 SEAT_COLUMNS = [
     "area_code",

@@ -71,6 +71,9 @@ class Correction(models.Model):
     # A keyed hash of the reporter's address, for the rate limit; never the address itself.
     client_key = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
 
+    area_paths = ("areas",)
+    private_fields = ("message", "email", "curator_note")
+
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["content_type", "object_id"])]

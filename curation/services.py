@@ -19,6 +19,7 @@ from partnerships.models import (
     Seat,
 )
 
+from . import rules
 from .models import Correction, Curator
 
 ERASED = "Erased person"
@@ -38,9 +39,7 @@ def person_erase(*, person, user):
 
     A curator may erase only a person in scope (one holding a seat in its areas).
     """
-    from partnerships.admin import scoped  # the admin's scope rules; it imports this module
-
-    if not scoped(Person.objects.filter(pk=person.pk), user).exists():
+    if not rules.may_change(user, person):
         raise PermissionDenied("This person is outside the areas you curate.")
 
     pk = person.pk

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from partnerships.admin import (
+from curation.admin_base import (
     VERIFICATION_FIELDSET,
     CuratedAdmin,
     prefetch_areas,

@@ -70,6 +70,7 @@ class Network(Curated):
     phone = models.CharField(max_length=40, blank=True, help_text=PUBLIC)
     description = models.TextField(blank=True, help_text=PUBLIC)
 
+    area_paths = ("areas", "region__areas")
     history = HistoricalRecords(m2m_fields=[areas, members])
     objects = NetworkQuerySet.as_manager()
 

@@ -71,6 +71,10 @@ class Curated(models.Model):
         help_text="Invented demonstration data; every public page showing it says so.",
     )
 
+    # How a record reaches the areas it belongs to, as lookups ending at Area; curation.rules
+    # derives from them who may curate the record. Every curated model declares its own.
+    area_paths = ()
+
     class Meta:
         abstract = True
 
@@ -80,8 +84,17 @@ class Curated(models.Model):
         return self.last_verified_on is None or self.last_verified_on < stale_before()
 
 
+def curated_models():
+    """Every model whose records curators keep true (the concrete subclasses of Curated)."""
+    from django.apps import apps
+
+    return [model for model in apps.get_models() if issubclass(model, Curated)]
+
+
 class Region(models.Model):
     """One of the nine English regions."""
+
+    area_paths = ("areas",)
 
     code = models.CharField(max_length=9, unique=True, help_text="ONS GSS code, e.g. E12000001.")
     name = models.CharField(max_length=100, unique=True)
@@ -127,6 +140,7 @@ class Area(FoldedName, models.Model):
     )
     search_name = models.CharField(max_length=200, editable=False, db_index=True, default="")
 
+    area_paths = ("pk",)
     objects = AreaQuerySet.as_manager()
 
     class Meta:
@@ -180,6 +194,7 @@ class Partnership(FoldedName, Curated):
     has_womens_forum = models.BooleanField("has a women's forum", default=False, help_text=PUBLIC)
     search_name = models.CharField(max_length=250, editable=False, db_index=True, default="")
 
+    area_paths = ("areas",)
     history = HistoricalRecords(m2m_fields=[areas])
     objects = PartnershipQuerySet.as_manager()
 
@@ -224,6 +239,7 @@ class Body(Curated):
         help_text="Shown publicly. The body this one reports to, usually the board.",
     )
 
+    area_paths = ("partnership__areas",)
     history = HistoricalRecords()
     objects = BodyQuerySet.as_manager()
 
@@ -269,6 +285,9 @@ class Organisation(Curated):
     phone = models.CharField(max_length=40, blank=True, help_text=PUBLIC)
     charity_number = models.CharField(max_length=20, blank=True, help_text=PUBLIC)
 
+    area_paths = ("areas",)
+    # Any curator may see and choose one for a seat: a national charity holds seats everywhere.
+    shared_with_curators = True
     history = HistoricalRecords(m2m_fields=[areas])
     objects = OrganisationQuerySet.as_manager()
 
@@ -318,6 +337,8 @@ class Person(Curated):
         help_text="How consent was given, e.g. 'email of 3 March'. Not shown publicly.",
     )
 
+    area_paths = ("seats__body__partnership__areas",)
+    private_fields = ("email", "phone", "consent_given_on", "consent_method")
     history = HistoricalRecords()
     objects = CuratedQuerySet.as_manager()
 
@@ -371,6 +392,7 @@ class Seat(Curated):
         null=True, blank=True, help_text="Shown publicly. Empty while the seat is held."
     )
 
+    area_paths = ("body__partnership__areas",)
     history = HistoricalRecords()
     objects = SeatQuerySet.as_manager()
 
@@ -434,6 +456,7 @@ class Document(Curated):
         blank=True, help_text="Shown publicly. Priorities or targets, one per line."
     )
 
+    area_paths = ("partnership__areas", "organisation__areas")
     history = HistoricalRecords()
     objects = DocumentQuerySet.as_manager()
 

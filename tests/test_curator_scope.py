@@ -403,43 +403,32 @@ def test_region_curator_may_place_a_network_in_its_region(client, make_curator):
     assert Network.objects.get(name="New Network").region == london
 
 
-def test_a_shared_partnership_keeps_the_neighbours_area(client, curator, ours, theirs):
+def test_a_shared_partnership_is_read_only_for_each_curator(client, curator, ours, theirs):
+    """A record changes only where every area it belongs to is the curator's: a partnership
+    covering Hartlepool and Camden is for a curator of both, or a site administrator."""
     shared = PartnershipFactory(name="Tees and Thames", areas=[ours.area, theirs.area])
     url = admin_url(Partnership, "change", shared.pk)
-    assert client.get(url).status_code == 200
-    # Renaming keeps Camden, which the curator did not touch.
-    data = partnership_data([ours.area, theirs.area], name="Renamed")
-    assert client.post(url, data).status_code == 302
-    shared.refresh_from_db()
-    assert shared.name == "Renamed"
-    assert set(shared.areas.all()) == {ours.area, theirs.area}
-    # Dropping Camden, or adding Islington, is for their curators.
-    for areas in ([ours.area], [ours.area, theirs.area, area(ISLINGTON)]):
-        response = client.post(url, partnership_data(areas, name="Renamed"))
-        assert response.status_code == 200
-        assert "areas" in response.context["adminform"].form.errors
-    # Dropping its own area would leave the record out of reach.
-    response = client.post(url, partnership_data([theirs.area], name="Renamed"))
+    response = client.get(url)
     assert response.status_code == 200
-    assert set(shared.areas.all()) == {ours.area, theirs.area}
-    # Neither curator may delete it from under the other.
+    assert b'name="_save"' not in response.content
+    for areas in ([ours.area, theirs.area], [ours.area]):
+        assert client.post(url, partnership_data(areas, name="Renamed")).status_code == 403
     assert client.get(admin_url(Partnership, "delete", shared.pk)).status_code == 403
+    assert_unchanged(shared)
+    assert set(shared.areas.all()) == {ours.area, theirs.area}
+    # Its bodies are the same: viewed, never changed.
+    board = BoardFactory(partnership=shared, name="Shared Board")
+    assert client.get(admin_url(Body, "change", board.pk)).status_code == 200
+    assert client.post(admin_url(Body, "change", board.pk), {"name": "Taken"}).status_code == 403
+    assert_unchanged(board)
 
 
 # --- Inlines -------------------------------------------------------------------------------
 
 
-def test_person_page_shows_and_edits_only_seats_in_scope(client, curator, ours, theirs):
-    SeatFactory(person=ours.person, body=theirs.body, role="Camden Vice-chair")
-    url = admin_url(Person, "change", ours.person.pk)
-    response = client.get(url)
-    assert response.status_code == 200
-    content = response.content.decode()
-    assert "Hartlepool Chair" in content
-    assert "Camden" not in content
-
-    # A raw POST naming the Camden seat in the inline cannot change or delete it.
-    camden_seat = Seat.objects.get(role="Camden Vice-chair")
+def test_person_page_edits_only_the_persons_own_seats(client, curator, ours, theirs):
+    # A raw POST naming a Camden seat in the inline cannot change or delete it.
+    camden_seat = theirs.seat
     data = {
         "name": ours.person.name,
         "email": ours.person.email,
@@ -455,10 +444,35 @@ def test_person_page_shows_and_edits_only_seats_in_scope(client, curator, ours, 
         "seats-0-role": "Taken",
         "_save": "Save",
     }
+    url = admin_url(Person, "change", ours.person.pk)
     response = client.post(url, data)
-    assert response.status_code == 200  # Camden's body is no valid choice
-    client.post(url, data | {"seats-0-DELETE": "on"})  # ignored: not one of the person's
+    assert response.status_code == 200  # not one of the person's seats, nor a valid body
+    client.post(url, data | {"seats-0-DELETE": "on"})
     assert_unchanged(camden_seat)
+
+
+def test_a_person_with_a_seat_elsewhere_is_out_of_reach_but_their_seat_here_is_not(
+    client, curator, ours, theirs
+):
+    """A person belongs to the areas of all their seats: one who also sits in Camden cannot be
+    opened, changed, published or deleted by a Hartlepool curator, who still keeps the
+    Hartlepool seat (showing only the public name)."""
+    SeatFactory(person=ours.person, body=theirs.body, role="Camden Vice-chair")
+    url = admin_url(Person, "change", ours.person.pk)
+    assert_missing(client.get(url), ours.person.email)
+    post = {"name": ours.person.name, "publish_contact": "on", **management_form("seats")}
+    assert_missing(client.post(url, post), ours.person.email)
+    assert_missing(client.post(admin_url(Person, "delete", ours.person.pk), {"post": "yes"}))
+    assert_unchanged(ours.person)
+    _, rows = listed(client, Person)
+    assert ours.person not in rows
+    assert autocomplete(client, Seat, "person", "Hartlepool") == []
+
+    response = client.get(admin_url(Seat, "change", ours.seat.pk))
+    assert response.status_code == 200
+    assert b'name="_save"' in response.content
+    assert ours.person.name in response.content.decode()
+    assert ours.person.email not in response.content.decode()
 
 
 def test_cannot_add_a_seat_on_another_areas_body_from_the_person_page(
@@ -578,54 +592,52 @@ def organisation_data(org, **values):
     } | values
 
 
-def test_organisations_are_all_visible_but_only_ours_or_national_ones_change(
+def test_organisations_are_all_visible_but_only_wholly_ours_change(
     client, curator, ours, theirs
 ):
     national = OrganisationFactory(name="National Women's Charity")
+    both = OrganisationFactory(name="Tees and Thames Trust")
+    both.areas.set([ours.area, theirs.area])
     _, rows = listed(client, Organisation)
-    assert rows == {ours.organisation, theirs.organisation, national}
+    assert rows == {ours.organisation, theirs.organisation, national, both}
+    assert set(autocomplete(client, Seat, "organisation", "")) >= {national.name, both.name}
 
-    # Camden's: a read-only page; a POST, a delete or a revert is refused.
-    url = admin_url(Organisation, "change", theirs.organisation.pk)
-    response = client.get(url)
-    assert response.status_code == 200
-    assert b'name="_save"' not in response.content
-    assert client.post(url, organisation_data(theirs.organisation, name="Taken")).status_code == 403
-    delete_url = admin_url(Organisation, "delete", theirs.organisation.pk)
-    assert client.post(delete_url, {"post": "yes"}).status_code == 403
-    version = Organisation.history.filter(id=theirs.organisation.pk).latest("history_date")
-    revert = reverse(
-        "admin:partnerships_organisation_simple_history",
-        args=[theirs.organisation.pk, version.history_id],
-    )
-    assert (
-        client.post(revert, organisation_data(theirs.organisation, name="Taken")).status_code == 403
-    )
-    assert_unchanged(theirs.organisation)
-
-    # Ours and the national one change; the national one cannot be moved to Camden.
-    for org in (ours.organisation, national):
+    # Camden's, a national one (no areas: nobody's) and a shared one are read-only pages;
+    # a POST, a delete or a revert is refused.
+    for org in (theirs.organisation, national, both):
         url = admin_url(Organisation, "change", org.pk)
-        assert client.post(url, organisation_data(org, phone="01429 000000")).status_code == 302
-    response = client.post(
-        admin_url(Organisation, "change", national.pk),
-        organisation_data(national, areas=[theirs.area.pk]),
-    )
-    assert response.status_code == 200
-    assert not national.areas.exists()
+        response = client.get(url)
+        assert response.status_code == 200
+        assert b'name="_save"' not in response.content
+        assert client.post(url, organisation_data(org, name="Taken")).status_code == 403
+        delete_url = admin_url(Organisation, "delete", org.pk)
+        assert client.post(delete_url, {"post": "yes"}).status_code == 403
+        version = Organisation.history.filter(id=org.pk).latest("history_date")
+        revert = reverse(
+            "admin:partnerships_organisation_simple_history", args=[org.pk, version.history_id]
+        )
+        assert client.post(revert, organisation_data(org, name="Taken")).status_code == 403
+        assert_unchanged(org)
+
+    # Ours changes, but cannot be moved to Camden or left with no areas.
+    url = admin_url(Organisation, "change", ours.organisation.pk)
+    data = organisation_data(ours.organisation, phone="01429 000000")
+    assert client.post(url, data).status_code == 302
+    for areas in ([theirs.area.pk], [ours.area.pk, theirs.area.pk], []):
+        response = client.post(url, organisation_data(ours.organisation, areas=areas))
+        assert response.status_code == 200
+    assert list(ours.organisation.areas.all()) == [ours.area]
 
 
-def test_curator_adds_an_organisation_with_or_without_areas(client, curator, ours, theirs):
+def test_curator_adds_an_organisation_only_in_their_areas(client, curator, ours, theirs):
     new = Organisation(name="New Group", kind="vcs")
-    for areas in ([], [ours.area.pk]):
-        data = organisation_data(new, slug="", areas=areas)
-        assert client.post(admin_url(Organisation, "add"), data).status_code == 302
-    response = client.post(
-        admin_url(Organisation, "add"),
-        organisation_data(new, name="Camden Group", slug="", areas=[theirs.area.pk]),
-    )
-    assert response.status_code == 200
-    assert not Organisation.objects.filter(name="Camden Group").exists()
+    data = organisation_data(new, slug="", areas=[ours.area.pk])
+    assert client.post(admin_url(Organisation, "add"), data).status_code == 302
+    for name, areas in (("No Area Group", []), ("Camden Group", [theirs.area.pk])):
+        data = organisation_data(new, name=name, slug="", areas=areas)
+        response = client.post(admin_url(Organisation, "add"), data)
+        assert response.status_code == 200
+        assert not Organisation.objects.filter(name=name).exists()
 
 
 # --- People: in scope through their seats, or just added -----------------------------------
@@ -650,18 +662,6 @@ def test_a_person_just_added_stays_with_the_curator_who_added_them(client, make_
     # Once given a seat in Hartlepool, every Hartlepool curator keeps them.
     SeatFactory(person=person, body=ours.body)
     assert client.get(admin_url(Person, "change", person.pk)).status_code == 200
-
-
-def test_a_person_sitting_in_both_areas_can_be_changed_not_deleted(client, curator, ours, theirs):
-    SeatFactory(person=ours.person, body=theirs.body)
-    assert client.get(admin_url(Person, "change", ours.person.pk)).status_code == 200
-    assert (
-        client.post(admin_url(Person, "delete", ours.person.pk), {"post": "yes"}).status_code == 403
-    )
-    assert Person.objects.filter(pk=ours.person.pk).exists()
-
-
-# --- Curator accounts ----------------------------------------------------------------------
 
 
 def test_only_site_administrators_manage_curators(client, curator, admin_client):

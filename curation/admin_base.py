@@ -1,0 +1,408 @@
+"""The admin base for curated records; partnerships/admin.py and networks/admin.py declare
+their ModelAdmins on it and hold nothing else.
+
+Who may do what is curation.rules' business, asked on every admin URL:
+- lists, history pages and read-only pages show what the rule lets the user view; change,
+  delete, revert, actions and erasure need what it lets the user change; autocomplete and
+  form choices offer what it lets the user use; another area's record behaves as missing;
+- a form is refused when the record would not land wholly in the curator's areas.
+Site administrators (superusers) are not limited.
+
+Every changelist runs a fixed number of queries whatever the row count: counts are annotated in
+get_queryset, foreign keys shown in a list are in list_select_related, and many-to-many columns
+are prefetched.
+"""
+
+import functools
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.utils import model_ngettext, unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, router, transaction
+from django.db.models import F, Prefetch, Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.utils import bulk_update_with_history
+
+from partnerships.managers import stale_before
+from partnerships.models import Area, Curated, Region
+
+from . import rules
+
+NEEDS_CHECKING = "needs_checking"
+VERIFIED_REASON = "Marked verified today"
+
+# Web addresses typed without a scheme are taken as https (Django 6's default).
+URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+
+VERIFICATION_FIELDSET = (
+    "Verification",
+    {
+        "fields": ("last_verified_on", "verified_by", "is_demo"),
+        "description": (
+            "Set 'last verified on' when you have confirmed this record is right; the "
+            "curator is recorded for you. Records not verified for "
+            f"{settings.STALE_AFTER_MONTHS} months are listed under 'needs checking'."
+        ),
+    },
+)
+
+
+def is_autocomplete(request):
+    return getattr(request.resolver_match, "url_name", None) == "autocomplete"
+
+
+def is_ruled(model):
+    """Whether the rule says which records of model a curator may pick (it declares areas)."""
+    return bool(getattr(model, "area_paths", ()))
+
+
+def limit_choices(db_field, request, kwargs):
+    """Offer a curator, for a foreign key or many-to-many field, only what they may use."""
+    if "queryset" not in kwargs and is_ruled(db_field.related_model):
+        kwargs["queryset"] = rules.usable(
+            db_field.related_model._default_manager.all(), request.user
+        )
+
+
+class CuratedForm(forms.ModelForm):
+    """A curated record's admin form: a curator's record must land wholly in their areas.
+
+    CuratedAdmin.get_form sets the class attributes per request (each get_form call makes a
+    new class). A value the record already has stays valid though the curator could not pick
+    it (a seat's holder who also sits elsewhere): keeping it shows nothing private.
+    """
+
+    user = None
+    history_record = None  # the version a revert page starts from
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.history_record is not None and not self.is_bound:
+            self.restore_many_to_many(self.history_record)
+        if rules.is_limited(self.user) and self.instance.pk is not None:
+            self.keep_current_choices()
+
+    def restore_many_to_many(self, record):
+        """Start a revert page from the version's many-to-many values too."""
+        for field in getattr(record, "_history_m2m_fields", []):
+            if field.name in self.fields:
+                related = field.m2m_reverse_field_name()
+                rows = getattr(record, field.name).values_list(f"{related}_id", flat=True)
+                self.initial[field.name] = list(rows)
+
+    def keep_current_choices(self):
+        for name, field in self.fields.items():
+            if not isinstance(field, forms.ModelChoiceField) or not is_ruled(field.queryset.model):
+                continue
+            model_field = self.instance._meta.get_field(name)
+            if model_field.many_to_many:
+                current = getattr(self.instance, name).values("pk")
+            else:
+                current = [getattr(self.instance, model_field.attname)]
+            field.queryset = field.queryset | field.queryset.model._default_manager.filter(
+                pk__in=current
+            )
+            if hasattr(field.widget, "widget"):  # the admin's related-field wrapper
+                field.widget.widget.choices = field.choices
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.errors or not rules.is_limited(self.user):
+            return cleaned_data
+        values = {name: cleaned_data.get(name) for name in self.fields}
+        if not rules.lands_within(self.user, self._meta.model, values):
+            raise ValidationError(
+                "This record must belong to the areas you curate, and only to them.",
+                code="out_of_scope",
+            )
+        return cleaned_data
+
+
+def limited_to_changeable(action):
+    """Run an admin action only on the selected records the user may change."""
+
+    @functools.wraps(action)
+    def run(modeladmin, request, queryset):
+        changeable = rules.changeable(queryset, request.user)
+        skipped = queryset.count() - changeable.count()
+        if skipped:
+            modeladmin.message_user(
+                request,
+                f"{skipped} selected {model_ngettext(modeladmin.opts, skipped)} outside your "
+                "areas left unchanged.",
+                messages.WARNING,
+            )
+        return action(modeladmin, request, changeable)
+
+    return run
+
+
+class ScopedInline:
+    """An inline that lists what the user may view and offers only what they may use."""
+
+    def get_queryset(self, request):
+        return rules.viewable(super().get_queryset(request), request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        limit_choices(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.action(description="Mark verified today", permissions=["change"])
+def mark_verified_today(modeladmin, request, queryset):
+    """Set last_verified_on to today and verified_by to the curator, with history and a log."""
+    objects = list(queryset)  # list_select_related gives their names for the log
+    today = timezone.localdate()
+    for obj in objects:
+        obj.last_verified_on = today
+        obj.verified_by = request.user
+        obj._history_user = request.user
+        obj._change_reason = VERIFIED_REASON
+    fields = ["last_verified_on", "verified_by"]
+    with transaction.atomic(using=router.db_for_write(modeladmin.model)):
+        if modeladmin.model.history.model._history_m2m_fields:
+            # A bulk history row would miss the many-to-many values (the areas) it tracks.
+            for obj in objects:
+                obj.save(update_fields=fields)
+        else:
+            bulk_update_with_history(
+                objects,
+                modeladmin.model,
+                fields,
+                default_user=request.user,
+                default_change_reason=VERIFIED_REASON,
+            )
+        if objects:
+            LogEntry.objects.log_actions(
+                user_id=request.user.pk,
+                queryset=objects,
+                action_flag=CHANGE,
+                change_message=[{"changed": {"fields": ["Last verified on", "Verified by"]}}],
+            )
+    count = len(objects)
+    modeladmin.message_user(
+        request,
+        f"Marked {count} {model_ngettext(modeladmin.opts, count)} as verified today "
+        f"({date_format(today)}).",
+    )
+
+
+class NeedsCheckingFilter(admin.SimpleListFilter):
+    """Never verified, or verified longer ago than STALE_AFTER_MONTHS."""
+
+    title = "needs checking"
+    parameter_name = NEEDS_CHECKING
+
+    def lookups(self, request, model_admin):
+        return [
+            ("yes", "Needs checking (stale)"),
+            ("no", "Recently verified"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.stale()
+        if self.value() == "no":
+            return queryset.filter(last_verified_on__gte=stale_before())
+        return queryset
+
+
+def region_filter(*paths):
+    """A list filter by region, following each path (through M2M too) from the model.
+
+    It filters with a pk__in subquery, so a record reached through several areas shows once
+    and annotated counts are not multiplied by the join.
+    """
+
+    class RegionFilter(admin.SimpleListFilter):
+        title = "region"
+        parameter_name = "region"
+
+        def lookups(self, request, model_admin):
+            return list(Region.objects.values_list("slug", "name"))
+
+        def queryset(self, request, queryset):
+            if not self.value():
+                return queryset
+            in_region = Q.create(
+                [(f"{path}__slug", self.value()) for path in paths], connector=Q.OR
+            )
+            matching = queryset.model._default_manager.filter(in_region)
+            return queryset.filter(pk__in=matching.values("pk"))
+
+    return RegionFilter
+
+
+def region_names(areas):
+    """The distinct region names of prefetched areas, for a list column."""
+    return ", ".join(sorted({area.region.name for area in areas})) or "-"
+
+
+def prefetch_areas():
+    """Areas with their regions, in two queries for a whole page."""
+    return Prefetch("areas", queryset=Area.objects.select_related("region"))
+
+
+class RegionsColumn:
+    """A list column naming the regions of a record's areas, fetched once for the page."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related(prefetch_areas())
+
+    @admin.display(description="region")
+    def regions(self, obj):
+        return region_names(obj.areas.all())
+
+
+def record_verifier(request, form):
+    """A curator who sets a new verification date on a form becomes its verifier."""
+    if (
+        isinstance(form.instance, Curated)
+        and "last_verified_on" in form.changed_data
+        and form.instance.last_verified_on
+    ):
+        form.instance.verified_by = request.user
+
+
+class CuratedAdmin(SimpleHistoryAdmin):
+    """Base admin for records curators keep true (models that inherit Curated).
+
+    It keeps every change in the record's history (django-simple-history: who, when, what
+    changed, with restore), and asks curation.rules on every URL (see the module's docstring).
+    """
+
+    form = CuratedForm
+    actions = [mark_verified_today]
+    readonly_fields = ("verified_by",)
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
+    list_per_page = 50
+
+    def get_list_filter(self, request):
+        return [*super().get_list_filter(request), NeedsCheckingFilter, "is_demo"]
+
+    def get_ordering(self, request):
+        """Oldest-verified (never verified first) when a curator looks at what needs checking."""
+        ordering = list(super().get_ordering(request) or self.model._meta.ordering or [])
+        if request.GET.get(NEEDS_CHECKING) == "yes":
+            return [F("last_verified_on").asc(nulls_first=True), *ordering]
+        return ordering
+
+    def get_queryset(self, request):
+        # Django leaves Meta.ordering out of queries that group rows for an annotated
+        # count; state it, so autocomplete and actions page through a stable order.
+        queryset = super().get_queryset(request).order_by(*self.model._meta.ordering)
+        rule = rules.usable if is_autocomplete(request) else rules.viewable
+        return rule(queryset, request.user)
+
+    # Permissions on one record, asked once a request.
+
+    def allows(self, request, action, obj):
+        if obj is None or obj.pk is None or not rules.is_limited(request.user):
+            return True
+        cache = request.__dict__.setdefault("_curation_rules", {})
+        key = (self.opts.label_lower, obj.pk, action)
+        if key not in cache:
+            cache[key] = rules.allows(request.user, action, obj)
+        return cache[key]
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self.allows(request, rules.VIEW, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self.allows(
+            request, rules.CHANGE, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self.allows(
+            request, rules.CHANGE, obj
+        )
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not rules.is_limited(request.user):
+            return actions
+        return {
+            name: (limited_to_changeable(func), name, description)
+            for name, (func, _, description) in actions.items()
+        }
+
+    # Forms: choices the user may use, and records that land wholly in their areas.
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        version_id = getattr(request, "_history_version_id", None)
+        if version_id is not None and obj is not None:
+            form.history_record = self.model.history.filter(
+                pk=version_id, **{self.opts.pk.attname: obj.pk}
+            ).first()
+        return form
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        limit_choices(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        limit_choices(db_field, request, kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        record_verifier(request, form)
+        restored = getattr(form, "history_record", None)
+        if restored is not None:
+            when = date_format(timezone.localtime(restored.history_date), "DATETIME_FORMAT")
+            obj._change_reason = f"Restored the version of {when}"
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for inline_form in formset.forms:
+            record_verifier(request, inline_form)
+        super().save_formset(request, form, formset, change)
+
+    # History: a record the user may not view behaves as missing; reverting needs change.
+
+    def history_view(self, request, object_id, extra_context=None):
+        if rules.is_limited(request.user):
+            if self.get_object(request, unquote(object_id)) is None:
+                return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if rules.is_limited(request.user):
+            obj = self.get_object(request, unquote(object_id))
+            if obj is None:
+                return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            if not self.has_change_permission(request, obj):
+                raise PermissionDenied
+        request._history_version_id = version_id
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ReferenceDataAdmin(admin.ModelAdmin):
+    """Loaded from the ONS lookup by `manage.py load_areas`: view and search only.
+
+    Everyone may list them; autocomplete (picking an area or region for a record) offers a
+    curator only those the rule lets them use.
+    """
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if is_autocomplete(request) and is_ruled(self.model):
+            return rules.usable(queryset, request.user)
+        return queryset
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
