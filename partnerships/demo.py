@@ -9,6 +9,10 @@ Loading deletes the previous demo rows and builds them again from one `random.Ra
 in one transaction: the same seed gives the same directory, and a second load adds nothing.
 Dates of checks (`last_verified_on`, `status_checked_on`) count back from `today`, so that some
 records always look fresh and some stale whatever the day the demo is loaded.
+
+Every demo record gets one first version in its history (many-to-many rows included), so a
+curator's first edit can be undone; the history of the demo records a load deletes goes with
+them, so loading again leaves the history tables as they were.
 """
 
 import datetime
@@ -21,6 +25,7 @@ from django.db.models.deletion import ProtectedError, RestrictedError
 from django.utils import timezone
 from django.utils.text import slugify
 
+from curation.history import history_first_versions_ensure, history_forget
 from networks.choices import Funding, NetworkKind, NetworkStatus
 from networks.models import Network
 
@@ -371,6 +376,7 @@ STALE_SHARE = 0.35  # records last verified more than a year ago
 
 # Deleted children first; every one of them carries `is_demo`.
 DEMO_MODELS = [Seat, Document, Network, Body, Person, Partnership, Organisation]
+DEMO_REASON = "Demo data (load_demo)"  # the change reason of the demo records' first versions
 
 
 def demo_load(*, seed=DEFAULT_SEED, today=None):
@@ -380,6 +386,7 @@ def demo_load(*, seed=DEFAULT_SEED, today=None):
         areas = _demo_areas()
         _delete_demo_rows()
         _Demo(random.Random(seed), today, areas).build().save()
+        history_first_versions_ensure(reason=DEMO_REASON)
         return demo_counts()
 
 
@@ -423,11 +430,17 @@ def _delete_demo_rows():
             + "; ".join(dependants)
             + ". Re-point or delete them first."
         )
+    deleted = {
+        model: list(model.objects.filter(is_demo=True).values_list("pk", flat=True))
+        for model in DEMO_MODELS
+    }
     try:
         for model in DEMO_MODELS:
             model.objects.filter(is_demo=True).delete()
     except (ProtectedError, RestrictedError) as error:
         raise DemoError(f"Demo records are still in use: {error.args[0]}") from error
+    for model, pks in deleted.items():
+        history_forget(model, pks)  # with the last versions simple-history wrote on delete
 
 
 def _real_records_on_demo_records():
@@ -450,7 +463,8 @@ def _real_records_on_demo_records():
 
 def _create(rows):
     """Insert new rows. A model that derives fields in save() (a unique slug, a search name)
-    is saved row by row so that its logic runs; the others go in bulk."""
+    is saved row by row so that its logic runs; the others go in bulk. No history yet: each
+    record's first version is written once its many-to-many rows are in."""
     if not rows:
         return
     model = type(rows[0])
@@ -458,7 +472,7 @@ def _create(rows):
         model.objects.bulk_create(rows, batch_size=500)
     else:
         for row in rows:
-            row.save()
+            row.save_without_historical_record()
 
 
 def _link(field, pairs):
