@@ -16,12 +16,9 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
-from networks.models import Network
-from partnerships.models import Partnership, Seat
-
 from . import rules
 from .admin_base import prefetch_areas, region_filter
-from .forms import public_url
+from .forms import REPORTABLE, public_url
 from .models import Correction, CorrectionState
 
 AREAS_LISTED = 3
@@ -123,11 +120,7 @@ class CorrectionAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         records = GenericPrefetch(
             "record",
-            [
-                Partnership.objects.all(),
-                Network.objects.all(),
-                Seat.objects.select_related("body__partnership"),
-            ],
+            [reportable.queryset() for reportable in REPORTABLE.values()],
         )
         queryset = (
             super()

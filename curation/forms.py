@@ -1,110 +1,77 @@
 """What the public can report as wrong, and the form they report it with.
 
-Each kind of record a report can be about (a partnership, a network, a seat) knows how to
-find itself from the address, how to name itself in the moderation queue, which areas' curators
-it goes to, and where its public page is.
+Every curated record with a public page, or shown on another's (a seat on its partnership's),
+can be reported; the kinds are derived from the models (`partnerships.models.curated_models`),
+so a new curated model is reportable without a list to keep. A report goes to the curators
+of the areas the record belongs to (curation.rules).
 """
 
 from django import forms
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils.text import Truncator
+from django.utils.text import Truncator, capfirst
 
-from networks.models import Network
-from partnerships.models import Area, Partnership, Seat
+from partnerships.models import curated_models
 
+from . import rules
 from .models import Correction
 
 MESSAGE_MAX_LENGTH = 2000
 LABEL_MAX_LENGTH = Correction._meta.get_field("record_label").max_length
 
 
-class ReportablePartnership:
-    kind = "partnership"
-    model = Partnership
-    noun = "partnership"
+class Reportable:
+    """One kind of record the public can report: how the address finds it, how the queue
+    names it, which curators it goes to and where its public page is."""
+
+    def __init__(self, model):
+        self.model = model
+        self.kind = model._meta.model_name
+        self.noun = model._meta.verbose_name
+        self.by_slug = any(field.name == "slug" for field in model._meta.fields)
+
+    def queryset(self):
+        """The records, with the owners whose page shows them."""
+        return self.model._default_manager.select_related(*self.model.shown_on)
 
     def get_or_404(self, key):
-        return get_object_or_404(Partnership.objects.prefetch_related("areas"), slug=key)
-
-    def key(self, partnership):
-        return partnership.slug
-
-    def label(self, partnership):
-        return f"Partnership: {partnership.name}"
-
-    def title(self, partnership):
-        return partnership.name
-
-    def area_ids(self, partnership):
-        return [area.pk for area in partnership.areas.all()]
-
-    def public_url(self, partnership):
-        return partnership.get_absolute_url()
-
-    def public_name(self, partnership):
-        return partnership.name
-
-
-class ReportableNetwork(ReportablePartnership):
-    kind = "network"
-    model = Network
-    noun = "network"
-
-    def get_or_404(self, key):
-        return get_object_or_404(
-            Network.objects.select_related("region").prefetch_related("areas"), slug=key
-        )
-
-    def label(self, network):
-        return f"{network.get_kind_display()}: {network.name}"
-
-    def area_ids(self, network):
-        """Its areas; for a regional network recorded with only a region, the region's."""
-        ids = [area.pk for area in network.areas.all()]
-        if not ids and network.region_id:
-            ids = list(
-                Area.objects.filter(region_id=network.region_id).values_list("pk", flat=True)
-            )
-        return ids
-
-
-class ReportableSeat(ReportablePartnership):
-    kind = "seat"
-    model = Seat
-    noun = "representative"
-
-    def get_or_404(self, key):
+        if self.by_slug:
+            return get_object_or_404(self.queryset(), slug=key)
         if not str(key).isdigit():
-            raise Http404("A seat is known by its number.")
-        seats = Seat.objects.select_related("person", "body__partnership").prefetch_related(
-            "body__partnership__areas"
-        )
-        return get_object_or_404(seats, pk=key)
+            raise Http404(f"A {self.noun} is known by its number.")
+        return get_object_or_404(self.queryset(), pk=key)
 
-    def key(self, seat):
-        return seat.pk
+    def key(self, record):
+        return record.slug if self.by_slug else record.pk
 
-    def label(self, seat):
-        return f"Seat: {seat.holder_name} on {seat.body.name} ({seat.body.partnership.name})"
+    def label(self, record):
+        """'Partnership: Hartlepool Partnership'; the kind where it has one ('Community
+        Empowerment Network: ...')."""
+        kind = record.get_kind_display() if hasattr(record, "get_kind_display") else self.noun
+        return f"{capfirst(kind)}: {record}"
 
-    def title(self, seat):
-        return f"{seat.holder_name}, {seat.body.name}"
+    def title(self, record):
+        return str(record)
 
-    def area_ids(self, seat):
-        return [area.pk for area in seat.body.partnership.areas.all()]
+    def area_ids(self, record):
+        return rules.areas_of(record)
 
-    def public_url(self, seat):
-        """The partnership page, which lists its current seats."""
-        return seat.body.partnership.get_absolute_url()
+    def public_url(self, record):
+        return record.public_page().get_absolute_url()
 
-    def public_name(self, seat):
-        return seat.body.partnership.name
+    def public_name(self, record):
+        return str(record.public_page())
+
+
+def is_reportable(model):
+    """Whether the public sees model's records: on a page of their own or of their owner."""
+    return hasattr(model, "get_absolute_url") or bool(model.shown_on)
 
 
 REPORTABLE = {
-    kind.kind: kind for kind in (ReportablePartnership(), ReportableNetwork(), ReportableSeat())
+    reportable.kind: reportable
+    for reportable in (Reportable(model) for model in curated_models() if is_reportable(model))
 }
 REPORTABLE_BY_MODEL = {kind.model: kind for kind in REPORTABLE.values()}
 

@@ -148,7 +148,18 @@ def may_change(user, record):
     return allows(user, CHANGE, record)
 
 
-# --- Where a record would be -------------------------------------------------------------------
+# --- Where a record is, or would be ---
+
+
+def areas_of(record):
+    """The ids of the areas a saved record belongs to (a query per area path)."""
+    rows = type(record)._default_manager.filter(pk=record.pk)
+    return {
+        pk
+        for path in area_paths(type(record))
+        for pk in rows.values_list(path, flat=True)
+        if pk is not None
+    }
 
 
 def areas_reached(model, values):

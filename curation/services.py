@@ -7,16 +7,13 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from networks.models import Network
 from partnerships.models import (
     Area,
-    Body,
-    Document,
     Organisation,
-    Partnership,
     Person,
     Region,
     Seat,
+    curated_models,
 )
 
 from . import rules
@@ -90,7 +87,6 @@ def forget_in_admin_log(person_pk, seats, seat_ids):
 # --- Curator accounts ----------------------------------------------------------------------
 
 CURATORS_GROUP = "Curators"
-CURATED_MODELS = [Partnership, Body, Seat, Person, Organisation, Document, Network]
 REFERENCE_MODELS = [Region, Area]
 CRUD = ["add", "change", "delete", "view"]
 
@@ -99,7 +95,7 @@ def curators_group_ensure():
     """The "Curators" group: add, change, delete and view the curated records, view the
     reference data. Which records is the Curator row's business (its areas and regions)."""
     group, _ = Group.objects.get_or_create(name=CURATORS_GROUP)
-    wanted = [(model, action) for model in CURATED_MODELS for action in CRUD]
+    wanted = [(model, action) for model in curated_models() for action in CRUD]
     wanted += [(model, "view") for model in REFERENCE_MODELS]
     # The corrections queue: curators read reports about their areas and mark them handled.
     wanted += [(Correction, "view"), (Correction, "change")]

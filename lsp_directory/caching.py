@@ -10,27 +10,21 @@ Only writes that bypass both (a raw UPDATE in the shell) wait for CACHE_SECONDS 
 import functools
 import hashlib
 
-from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
-STAMPED_MODELS = [
-    "partnerships.Partnership",
-    "partnerships.Body",
-    "partnerships.Seat",
-    "partnerships.Organisation",
-    "partnerships.Person",
-    "partnerships.Document",
-    "networks.Network",
-]
+def stamped_models():
+    """Every curated model: what public pages show."""
+    from partnerships.models import curated_models
+
+    return curated_models()
 
 
 @functools.cache
 def _stamp_sql():
     parts = []
-    for label in STAMPED_MODELS:
-        model = apps.get_model(label)
+    for model in stamped_models():
         history = model.history.model
         parts.append(f"(SELECT MAX(id) FROM {connection.ops.quote_name(model._meta.db_table)})")
         parts.append(

@@ -74,6 +74,19 @@ class Curated(models.Model):
     # How a record reaches the areas it belongs to, as lookups ending at Area; curation.rules
     # derives from them who may curate the record. Every curated model declares its own.
     area_paths = ()
+    # Whose public page shows a record that has none of its own (a seat: its partnership's),
+    # as paths tried in turn; empty for a record with its own page (get_absolute_url).
+    shown_on = ()
+
+    def public_page(self):
+        """The record whose public page shows this one."""
+        for path in self.shown_on:
+            owner = self
+            for name in path.split("__"):
+                owner = getattr(owner, name)
+            if owner is not None:
+                return owner
+        return self
 
     class Meta:
         abstract = True
@@ -240,6 +253,7 @@ class Body(Curated):
     )
 
     area_paths = ("partnership__areas",)
+    shown_on = ("partnership",)
     history = HistoricalRecords()
     objects = BodyQuerySet.as_manager()
 
@@ -393,6 +407,7 @@ class Seat(Curated):
     )
 
     area_paths = ("body__partnership__areas",)
+    shown_on = ("body__partnership",)
     history = HistoricalRecords()
     objects = SeatQuerySet.as_manager()
 
@@ -457,6 +472,7 @@ class Document(Curated):
     )
 
     area_paths = ("partnership__areas", "organisation__areas")
+    shown_on = ("partnership", "organisation")
     history = HistoricalRecords()
     objects = DocumentQuerySet.as_manager()
 

@@ -527,7 +527,7 @@ def test_reporting_works_without_javascript_and_is_accessible(live_server, no_js
     page = no_js_page
     page.goto(live_server.url + seat.body.partnership.get_absolute_url())
     page.locator(f'a[href="{report_url("seat", seat)}"]').click()
-    assert page.locator("h1").inner_text() == "Jane Doe, " + seat.body.name
+    assert page.locator("h1").inner_text() == f"Jane Doe on {seat.body}"
     assert_accessible(page)
     # The honeypot is neither seen nor reached with the keyboard: Tab goes from the email
     # address straight to the button.
