@@ -23,6 +23,8 @@ from simple_history.utils import (
     get_m2m_reverse_field_name,
 )
 
+from partnerships.models import curated_models
+
 # Keys per IN (...) list and rows per INSERT: within every SQLite's limit on parameters.
 BATCH_SIZE = 500
 FIRST_VERSION = "First version"  # the change reason of the versions added here
@@ -48,13 +50,6 @@ class Tracked:
     history: type
     fields: tuple
     m2ms: tuple
-
-
-def curated_labels():
-    """'app_label.Model' of every concrete subclass of Curated, from the live models."""
-    from partnerships.models import Curated
-
-    return [m._meta.label for m in global_apps.get_models() if issubclass(m, Curated)]
 
 
 def tracked(label, apps=global_apps):
@@ -115,7 +110,7 @@ def history_first_versions_ensure(
     first version: "+", dated now, no user, `reason`, with its many-to-many rows. Records
     with any version are left alone, so running it again adds nothing. `apps`: a data
     migration's, to use its historical models. Returns {model label: versions added}."""
-    labels = [m._meta.label for m in models] if models else curated_labels()
+    labels = [model._meta.label for model in models or curated_models()]
     date = timezone.now()
     added = {}
     for label in labels:
