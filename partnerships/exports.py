@@ -1,12 +1,14 @@
 """Downloads of the representatives list as CSV, Excel and JSON.
 
-Every format is built here from the same declared columns and the same SeatFilter as the HTML
-list at /representatives/, so the page and its downloads can never disagree. The views
+Every format is built here from the same columns and the same SeatFilter as the HTML list at
+/representatives/, so the page and its downloads can never disagree. The views
 (export_views.py) and the `export_seats` command only choose a format and set headers.
 
-Columns: those of the seat import format in DESIGN.md, in that order, then `area_name` and
-`region`. Values are plain text: codes, not labels (`vcs`, `themed_group`), yes/no for flags,
-ISO dates or empty, so a downloaded CSV imports back unchanged.
+Columns: the seat format's (partnerships/formats.py, declared once for the import and this
+export): those of the import in DESIGN.md, in that order, then `area_name` and `region`. Each
+column says which values it is fetched from and how they become its text. Values are plain
+text: codes, not labels (`vcs`, `themed_group`), yes/no for flags, ISO dates or empty, so a
+downloaded CSV imports back unchanged.
 
 - Contact details (email, phone) only where the person agreed to publish them. The seat of a
   person erased at their request stays, with `person`, email and phone empty (the list shows
@@ -23,18 +25,17 @@ ISO dates or empty, so a downloaded CSV imports back unchanged.
   only where a plain string would not stay text. Memory stays flat: rows are streamed and
   only one batch is held at a time.
 - Formula injection (OWASP): a CSV cell that starts with = + - @ tab, CR or LF gets a leading
-  `'`. In Excel every value is a text cell (type "s", never a formula), and such a cell also
-  carries Excel's own quote-prefix flag (what Excel sets when someone types a leading
-  apostrophe), so it stays text even when edited; the value itself is not changed, so a
-  phone number "+44 ..." reads back as typed. JSON is not opened as a spreadsheet and
-  carries the values unchanged.
+  `'` (formats.csv_safe_row; the import takes it off again). In Excel every value is a text
+  cell (type "s", never a formula), and such a cell also carries Excel's own quote-prefix
+  flag (what Excel sets when someone types a leading apostrophe), so it stays text even when
+  edited; the value itself is not changed, so a phone number "+44 ..." reads back as typed.
+  JSON is not opened as a spreadsheet and carries the values unchanged.
 """
 
 import csv
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from django.utils import timezone
@@ -43,14 +44,12 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from .filters import SeatFilter
+from .formats import FORMULA_CHARS, PLACE_PATHS, SEATS, csv_safe_row, is_formula_like
 from .models import Partnership, Seat
 
 CHUNK_SIZE = 2000  # rows per fetch; server-side cursors on PostgreSQL
 ROWS_PER_WRITE = 200  # CSV and JSON rows joined into one chunk of the response
 BOM = "\ufeff"
-# A cell starting with one of these could run as a formula. A set, so that the check is one
-# lookup of the first character (`value and value[0] in FORMULA_CHARS`).
-FORMULA_CHARS = frozenset("=+-@\t\r\n")
 # Control characters that an XML 1.0 file (an .xlsx) cannot hold; openpyxl refuses them.
 XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -60,9 +59,9 @@ CONTENT_TYPES = {
     "json": "application/json",
 }
 
-# Not database paths: the partnership's areas and region, from a map (partnership_places),
-# appended to each fetched row in this order.
-AREA_CODE, AREA_NAME, REGION = PLACE_PATHS = ("place.area_code", "place.area_name", "place.region")
+# The columns the export writes, as the seat format declares them (import columns first).
+SEAT_COLUMNS = [column for column in SEATS.columns if column.paths]
+HEADERS = SEATS.headers
 
 
 class Place(NamedTuple):
@@ -72,61 +71,6 @@ class Place(NamedTuple):
 
 
 NOWHERE = Place()
-
-
-def text(value):
-    return "" if value is None else str(value)
-
-
-def yes_no(value):
-    """yes or no; also no when the seat has no organisation."""
-    return "yes" if value else "no"
-
-
-def iso_date(value):
-    return value.isoformat() if value else ""
-
-
-def published(publish_contact, value):
-    """A contact detail only where the person agreed to publish it."""
-    return (value or "") if publish_contact else ""
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of every format: its header, the values_list paths it needs (one or two,
-    or one of PLACE_PATHS), and how those values become the cell's text."""
-
-    header: str
-    paths: tuple[str, ...]
-    format: Callable[..., str] = text
-
-    def __post_init__(self):
-        if len(self.paths) not in (1, 2):
-            raise ValueError(f"{self.header}: a column is read from one or two paths")
-
-
-SEAT_COLUMNS = [
-    Column("area_code", (AREA_CODE,)),
-    Column("partnership", ("body__partnership__name",)),
-    Column("body", ("body__name",)),
-    Column("body_kind", ("body__kind",)),
-    Column("theme", ("body__theme",)),
-    Column("person", ("person__name",)),
-    Column("role", ("role",)),
-    Column("sector", ("sector",)),
-    Column("organisation", ("organisation__name",)),
-    Column("organisation_is_womens", ("organisation__is_womens_organisation",), yes_no),
-    Column("email", ("person__publish_contact", "person__email"), published),
-    Column("phone", ("person__publish_contact", "person__phone"), published),
-    Column("publish_contact", ("person__publish_contact",), yes_no),
-    Column("selection", ("selection",)),
-    Column("start_date", ("start_date",), iso_date),
-    Column("end_date", ("end_date",), iso_date),
-    Column("area_name", (AREA_NAME,)),
-    Column("region", (REGION,)),
-]
-HEADERS = [column.header for column in SEAT_COLUMNS]
 
 
 def seat_filterset(data, request=None):
@@ -189,20 +133,6 @@ def seat_rows(queryset, columns=SEAT_COLUMNS) -> Iterator[list[str]]:
     for row in rows:
         row += places.get(row[partnership_at], NOWHERE)
         yield [fmt(row[i]) if j is None else fmt(row[i], row[j]) for fmt, i, j in cells]
-
-
-def is_formula_like(value: str) -> bool:
-    return bool(value) and value[0] in FORMULA_CHARS
-
-
-def csv_safe(value: str) -> str:
-    """A cell a spreadsheet will not run as a formula (OWASP CSV injection)."""
-    return f"'{value}" if value and value[0] in FORMULA_CHARS else value
-
-
-def csv_safe_row(row: list[str]) -> list[str]:
-    """csv_safe on every cell of a row, written out: one call per row, not one per cell."""
-    return [f"'{value}" if value and value[0] in FORMULA_CHARS else value for value in row]
 
 
 class Echo:

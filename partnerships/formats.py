@@ -1,0 +1,324 @@
+"""The seat file format (DESIGN.md, "Open formats"), declared once: every column, how the
+export fetches and writes it, how the import reads it, and the formula-injection guard.
+
+partnerships/exports.py writes a Format's columns; curation/imports.py reads them; the network
+format (networks/formats.py) is built from the same parts. A column is:
+
+- its header, which is also its name in the import;
+- for the export, the values_list paths it is fetched from (one or two, or one of PLACE_PATHS,
+  which the export joins in from a map) and how those values become the cell's text;
+- for the import, how the cell's text is parsed: a function of (column, text) that returns
+  the value or raises Invalid with a sentence naming the column and the value. A column
+  without one is written by the export and ignored by the import (`area_name`, `region`).
+
+Checks across the cells of one row (a board has no theme, an end date is not before the start)
+belong to the Format too.
+
+The formula guard (OWASP CSV injection): a cell that starts with = + - @ tab, CR or LF could
+run as a formula, so the export's CSV prefixes it with an apostrophe, and the import takes that
+apostrophe off again, so an exported file imports back unchanged.
+"""
+
+import datetime
+import functools
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
+
+from .choices import BodyKind, Sector, Selection, Theme
+from .models import Body, Organisation, Partnership, Person, Seat
+
+# --- The formula guard -----------------------------------------------------------------------
+
+# A cell starting with one of these could run as a formula. A set, so that the check is one
+# lookup of the first character (`value and value[0] in FORMULA_CHARS`).
+FORMULA_CHARS = frozenset("=+-@\t\r\n")
+
+
+def is_formula_like(value: str) -> bool:
+    return bool(value) and value[0] in FORMULA_CHARS
+
+
+def csv_safe(value: str) -> str:
+    """A cell a spreadsheet will not run as a formula."""
+    return f"'{value}" if value and value[0] in FORMULA_CHARS else value
+
+
+def csv_safe_row(row: list[str]) -> list[str]:
+    """csv_safe on every cell of a row, written out: one call per row, not one per cell (the
+    export calls this for millions of cells)."""
+    return [f"'{value}" if value and value[0] in FORMULA_CHARS else value for value in row]
+
+
+def unguarded(text: str) -> str:
+    """A cell as it was before csv_safe: the apostrophe before a formula character taken off."""
+    if text[1:2] and text[0] == "'" and text[1] in FORMULA_CHARS:
+        return text[1:]
+    return text
+
+
+# --- Writing a cell (the export) -------------------------------------------------------------
+
+
+def as_text(value):
+    return "" if value is None else str(value)
+
+
+def as_yes_no(value):
+    """yes or no; also no when the seat has no organisation."""
+    return "yes" if value else "no"
+
+
+def as_iso_date(value):
+    return value.isoformat() if value else ""
+
+
+def published(publish_contact, value):
+    """A contact detail only where the person agreed to publish it."""
+    return (value or "") if publish_contact else ""
+
+
+# --- Reading a cell (the import) -------------------------------------------------------------
+
+
+class Invalid(Exception):
+    """A cell that cannot be read. message is a whole sentence naming the column and the
+    value; value is the value to report, when it is not the cell's own text."""
+
+    def __init__(self, message, value=None):
+        super().__init__(message)
+        self.message, self.value = message, value
+
+
+INVALID = object()  # what a row holds for a cell that could not be read
+
+YES = {"yes", "y", "true"}
+NO = {"no", "n", "false"}
+_url = URLValidator()
+
+
+def length(model, name):
+    return model._meta.get_field(name).max_length
+
+
+def text(max_length, *, required=False):
+    def parse(column, value):
+        if required and not value:
+            raise Invalid(f"{column} is empty; every row needs one.")
+        if len(value) > max_length:
+            raise Invalid(
+                f"{column} {value!r} is too long ({len(value)} characters; at most {max_length})."
+            )
+        return value
+
+    return parse
+
+
+@functools.cache
+def choice_map(choices):
+    """The codes, and the labels too, in any case: 'Themed group' is themed_group."""
+    mapping = {}
+    for value, label in choices.choices:
+        mapping[str(label).lower()] = value
+        mapping[value.lower()] = value
+    return mapping
+
+
+def choice(choices, *, required=False):
+    allowed = ", ".join(choices.values)
+
+    def parse(column, value):
+        if not value:
+            if required:
+                raise Invalid(f"{column} is empty; it must be one of: {allowed}.")
+            return ""
+        code = choice_map(choices).get(value.lower())
+        if code is None:
+            raise Invalid(f"{column} {value!r} is not one of: {allowed}.")
+        return code
+
+    return parse
+
+
+def yes_no(column, value):
+    """True, False, or None for an empty cell (which leaves a stored value alone)."""
+    if not value:
+        return None
+    if value.lower() in YES:
+        return True
+    if value.lower() in NO:
+        return False
+    raise Invalid(f"{column} {value!r} is not yes or no.")
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def date(column, value):
+    if not value:
+        return None
+    try:
+        if not ISO_DATE.fullmatch(value):
+            raise ValueError(value)
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise Invalid(
+            f"{column} {value!r} is not a date: write it as YYYY-MM-DD, e.g. 2008-04-01."
+        ) from None
+
+
+def email(column, value):
+    value = text(254)(column, value)
+    if value:
+        try:
+            validate_email(value)
+        except ValidationError:
+            raise Invalid(f"{column} {value!r} is not a valid email address.") from None
+    return value
+
+
+def url(column, value):
+    """A web address; one typed without a scheme is taken as https, as in the admin."""
+    value = text(200)(column, value)
+    if not value:
+        return value
+    full = value if "://" in value else f"https://{value}"
+    try:
+        _url(full)
+    except ValidationError:
+        raise Invalid(f"{column} {value!r} is not a valid web address.") from None
+    if len(full) > 200:
+        raise Invalid(f"{column} {value!r} is too long (at most 200).")
+    return full
+
+
+def gss_code(column, value):
+    """An area's ONS GSS code, in capitals (which area it is, the import looks up)."""
+    if not value:
+        raise Invalid(f"{column} is empty; every row needs a GSS code.")
+    return value.upper()
+
+
+# --- Columns and formats ---------------------------------------------------------------------
+
+# Not database paths: the partnership's areas and region, which the export fetches in one
+# query and joins in (exports.partnership_places), appended to each fetched row in this order.
+AREA_CODE, AREA_NAME, REGION = PLACE_PATHS = ("place.area_code", "place.area_name", "place.region")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a format: its header; the values_list paths the export fetches it from
+    (one or two; none if the export does not write it) and how those values become the
+    cell's text; how the import parses the cell (None: not imported); and the model field
+    the import sets from it, where that is all there is to it."""
+
+    header: str
+    paths: tuple[str, ...] = ()
+    format: Callable[..., str] = as_text
+    parse: Callable[[str, str], object] | None = None
+    field: str = ""
+
+    def __post_init__(self):
+        if len(self.paths) > 2:
+            raise ValueError(f"{self.header}: a column is read from one or two paths")
+
+
+def no_checks(values, texts):
+    return iter(())
+
+
+@dataclass(frozen=True)
+class Format:
+    """A file format: its columns in order, and the checks across one row's cells (a function
+    of the parsed values and the cells' texts, yielding (column, message) for each problem)."""
+
+    name: str
+    columns: tuple[Column, ...]
+    checks: Callable[[dict, dict], Iterator[tuple[str, str]]] = no_checks
+
+    @cached_property
+    def headers(self):
+        """Every column the export writes, in order."""
+        return [column.header for column in self.columns if column.paths]
+
+    @cached_property
+    def imported(self):
+        """The columns the import reads: all of them must be in a file's header."""
+        return [column for column in self.columns if column.parse]
+
+    @cached_property
+    def import_headers(self):
+        return [column.header for column in self.imported]
+
+
+def seat_checks(values, texts):
+    """What one seat row's cells must agree on."""
+    kind, theme = values["body_kind"], values["theme"]
+    if kind == BodyKind.BOARD and theme not in ("", INVALID):
+        yield (
+            "theme",
+            f"theme {texts['theme']!r} must be empty when body_kind is board (only a themed "
+            "group has a theme).",
+        )
+    if kind == BodyKind.THEMED_GROUP and theme == "":
+        yield (
+            "theme",
+            f"theme is empty, but body_kind themed_group needs one of: {', '.join(Theme.values)}.",
+        )
+    start, end = values["start_date"], values["end_date"]
+    if isinstance(start, datetime.date) and isinstance(end, datetime.date) and end < start:
+        yield (
+            "end_date",
+            f"end_date {texts['end_date']} is before start_date {texts['start_date']}.",
+        )
+    if not values["organisation"] and values["organisation_is_womens"] is True:
+        yield (
+            "organisation_is_womens",
+            f"organisation_is_womens {texts['organisation_is_womens']!r} needs an organisation, "
+            "but organisation is empty.",
+        )
+
+
+SEATS = Format(
+    "seats",
+    (
+        Column("area_code", (AREA_CODE,), parse=gss_code),
+        Column(
+            "partnership",
+            ("body__partnership__name",),
+            parse=text(length(Partnership, "name"), required=True),
+        ),
+        Column("body", ("body__name",), parse=text(length(Body, "name"), required=True)),
+        Column("body_kind", ("body__kind",), parse=choice(BodyKind, required=True)),
+        Column("theme", ("body__theme",), parse=choice(Theme)),
+        Column("person", ("person__name",), parse=text(length(Person, "name"), required=True)),
+        Column("role", ("role",), parse=text(length(Seat, "role"))),
+        Column("sector", ("sector",), parse=choice(Sector, required=True)),
+        Column("organisation", ("organisation__name",), parse=text(length(Organisation, "name"))),
+        Column(
+            "organisation_is_womens",
+            ("organisation__is_womens_organisation",),
+            as_yes_no,
+            parse=yes_no,
+        ),
+        Column("email", ("person__publish_contact", "person__email"), published, parse=email),
+        Column(
+            "phone",
+            ("person__publish_contact", "person__phone"),
+            published,
+            parse=text(length(Person, "phone")),
+        ),
+        Column("publish_contact", ("person__publish_contact",), as_yes_no, parse=yes_no),
+        Column("selection", ("selection",), parse=choice(Selection)),
+        Column("start_date", ("start_date",), as_iso_date, parse=date),
+        Column("end_date", ("end_date",), as_iso_date, parse=date),
+        Column("area_name", (AREA_NAME,)),
+        Column("region", (REGION,)),
+    ),
+    seat_checks,
+)
