@@ -1,35 +1,32 @@
 """Bulk import in the curator admin: upload a file, preview what it would do, confirm.
 
 The views only move a file between the steps and show what curation.imports returns. The
-uploaded bytes wait in a private temporary folder under a random token; the token is kept in
-the uploader's session, so nobody else (no other session) can preview or confirm it. Each
-step reads the file again: the preview is a dry run, and the confirm step validates the whole
-file once more before it writes anything (the directory may have changed in between).
-Uploads older than a day are removed whenever someone uploads.
+uploaded file waits in curation.uploads' private folder under a random token; the token is
+kept in the uploader's session, so nobody else (no other session) can preview, confirm or
+cancel it. Each step reads the file again: the preview is a dry run, and the confirm step
+validates the whole file once more before it writes anything (the directory may have changed
+in between). The file is deleted when the import is confirmed or cancelled, and at the latest
+a day after it was uploaded.
 """
 
-import secrets
-import tempfile
-import time
 from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from networks.models import Network
 from partnerships.models import Seat
 
+from . import uploads
 from .imports import COLUMNS, MAX_BYTES, file_import
 
 SESSION_KEY = "curation_imports"
-KEEP_SECONDS = 24 * 60 * 60
 ROWS_SHOWN = 500
 PROBLEMS_SHOWN = 500
 
@@ -52,14 +49,6 @@ KINDS = {
         ),
     },
 }
-
-
-def upload_folder():
-    folder = Path(
-        settings.IMPORT_UPLOAD_DIR or Path(tempfile.gettempdir()) / "lsp-directory-imports"
-    )
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return folder
 
 
 def may_import(user, kind):
@@ -103,45 +92,40 @@ def changelist_url(kind):
 
 
 def store_upload(request, kind, filename, data):
-    folder = upload_folder()
-    cutoff = time.time() - KEEP_SECONDS
-    for old in folder.glob("*.upload"):
-        try:
-            if old.stat().st_mtime < cutoff:
-                old.unlink()
-        except FileNotFoundError:
-            pass
-    token = secrets.token_urlsafe(24)
-    path = folder / f"{token}.upload"
-    path.write_bytes(data)
-    path.chmod(0o600)
-    uploads = {  # forget this session's uploads whose files have been removed
+    """Keep the file; the session keeps only its token, kind and uploader, never the file's
+    name or anything in it."""
+    token = uploads.save(data, filename)
+    kept = {
         key: entry
         for key, entry in request.session.get(SESSION_KEY, {}).items()
-        if (folder / f"{key}.upload").exists()
+        if uploads.exists(key)  # forget this session's uploads whose files are gone
     }
-    uploads[token] = {"kind": kind, "filename": filename, "user": request.user.pk}
-    request.session[SESSION_KEY] = uploads
+    kept[token] = {"kind": kind, "user": request.user.pk}
+    request.session[SESSION_KEY] = kept
     return token
+
+
+def check_upload(request, kind, token):
+    """404 unless token is an upload of this kind made by this session's user."""
+    entry = request.session.get(SESSION_KEY, {}).get(token)
+    if not entry or entry["kind"] != kind or entry["user"] != request.user.pk:
+        raise Http404("This upload has expired or is not yours. Upload the file again.")
 
 
 def load_upload(request, kind, token):
     """(file name, bytes) of this session's upload, or 404."""
-    entry = request.session.get(SESSION_KEY, {}).get(token)
-    if not entry or entry["kind"] != kind or entry["user"] != request.user.pk:
-        raise Http404("This upload has expired or is not yours. Upload the file again.")
+    check_upload(request, kind, token)
     try:
-        data = (upload_folder() / f"{token}.upload").read_bytes()
+        return uploads.read(token)
     except (FileNotFoundError, ValueError):
         raise Http404("This upload has expired. Upload the file again.") from None
-    return entry["filename"], data
 
 
 def discard_upload(request, token):
-    (upload_folder() / f"{token}.upload").unlink(missing_ok=True)
-    uploads = request.session.get(SESSION_KEY, {})
-    uploads.pop(token, None)
-    request.session[SESSION_KEY] = uploads
+    uploads.delete(token)
+    kept = request.session.get(SESSION_KEY, {})
+    kept.pop(token, None)
+    request.session[SESSION_KEY] = kept
 
 
 # --- The views -------------------------------------------------------------------------------
@@ -212,13 +196,18 @@ def preview_page(request, kind, token, result, *, confirm_failed=False):
         confirm_failed=confirm_failed,
         upload_url=reverse("curation_import:upload", args=[kind]),
         confirm_url=reverse("curation_import:confirm", args=[kind, token]),
+        cancel_url=reverse("curation_import:preview", args=[kind, token]),
     )
 
 
 @staff_member_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def preview(request, kind, token):
-    """A dry run of the uploaded file: what would be created, changed and left alone."""
+    """A dry run of the uploaded file: what would be created, changed and left alone.
+    Posted to (the preview's Cancel button), it deletes the uploaded file instead."""
     import_kind(request, kind)
+    if request.method == "POST":
+        return cancel(request, kind, token)
     filename, data = load_upload(request, kind, token)
     result = file_import(kind=kind, data=data, filename=filename, user=request.user)
     return preview_page(request, kind, token, result)
@@ -236,3 +225,11 @@ def confirm(request, kind, token):
     discard_upload(request, token)
     messages.success(request, f"Imported {filename}. " + "; ".join(result.summary_lines()) + ".")
     return redirect(changelist_url(kind))
+
+
+def cancel(request, kind, token):
+    """Delete the uploaded file without importing it."""
+    check_upload(request, kind, token)
+    discard_upload(request, token)
+    messages.info(request, "Import cancelled: the uploaded file has been deleted.")
+    return redirect("curation_import:upload", kind=kind)
