@@ -2,8 +2,10 @@
 
 A curator sees, and can act on, only the reports routed to the areas it curates; a report out
 of its reach is "not found". Curators decide (state) and note what they did (curator_note);
-what the public sent stays as it was sent. Reports come only from the public form, so there is
-no "add". The changelist runs a fixed number of queries whatever the row count.
+what the public sent stays as it was sent, unless the person it is about is erased: then the
+report says "Redacted: the person was erased at their request" (curation.erasure). Reports
+come only from the public form, so there is no "add". The changelist runs a fixed number of
+queries whatever the row count.
 """
 
 from django.contrib import admin
@@ -18,6 +20,7 @@ from django.utils.text import Truncator
 
 from . import rules
 from .admin_base import prefetch_areas, region_filter
+from .erasure import is_redacted
 from .forms import REPORTABLE, public_url
 from .models import Correction, CorrectionState
 
@@ -182,6 +185,8 @@ class CorrectionAdmin(admin.ModelAdmin):
 
     @admin.display(description="reporter's email (for a reply only; never shown publicly)")
     def reply_address(self, obj):
+        if is_redacted(obj):
+            return "Removed with the message: the person was erased at their request"
         if not obj.email:
             return "Not given"
         return format_html('<a href="mailto:{}">{}</a>', obj.email, obj.email)

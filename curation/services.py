@@ -1,6 +1,5 @@
 """Writes that touch several models: erasing a person, setting up a curator account."""
 
-from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
@@ -10,78 +9,32 @@ from django.db import transaction
 from partnerships.models import (
     Area,
     Organisation,
-    Person,
     Region,
-    Seat,
     curated_models,
 )
 
 from . import rules
+from .erasure import Erasure
 from .models import Correction, Curator
-
-ERASED = "Erased person"
-ERASURE_REASON = "The person holding this seat was erased at their request."
 
 
 @transaction.atomic
 def person_erase(*, person, user):
     """Erase a person at their request, leaving their seats in place without a name.
 
-    Deletes the Person (their seats keep their body, sector, organisation, role and dates,
-    with person empty, and public pages say "Name removed at the person's request"), and
-    every historical version of them, so their name, email and phone are gone from history
-    too. Older versions of their seats, the admin log and public reports about them stop
-    naming or pointing to them. The erasure is logged, without the name, in the admin log
-    and in each seat's history. Returns the number of seats kept.
+    Afterwards no table holds their name, email or phone (curation.erasure says where it
+    looks): the Person and every historical version of them are deleted; their seats keep
+    their body, sector, organisation, role and dates with person empty (public pages say
+    "Name removed at the person's request"); reports about them are redacted; the admin log,
+    history change reasons and other reports stop naming them; waiting import files are
+    deleted and the page cache emptied. The erasure is logged, without the name, in the admin
+    log and in each seat's history. Returns the number of seats kept.
 
-    A curator may erase only a person in scope (one holding a seat in its areas).
+    Only who may change the person may erase them (curation.rules).
     """
     if not rules.may_change(user, person):
         raise PermissionDenied("This person is outside the areas you curate.")
-
-    pk = person.pk
-    seats = list(Seat.objects.filter(person_id=pk).select_related("body__partnership"))
-    ever_held = set(Seat.history.filter(person_id=pk).values_list("id", flat=True))
-
-    person.delete()  # seats: person set to NULL; simple-history writes a last version ...
-    Person.history.filter(id=pk).delete()  # ... which goes with all the others
-    Seat.history.filter(person_id=pk).update(person_id=None)
-
-    for seat in seats:
-        seat.person = None
-    Seat.history.bulk_history_create(
-        seats, update=True, default_user=user, default_change_reason=ERASURE_REASON
-    )
-
-    forget_in_admin_log(pk, seats, ever_held | {seat.pk for seat in seats})
-    Correction.objects.filter(
-        content_type=ContentType.objects.get_for_model(Person), object_id=pk
-    ).update(record_label=ERASED, message="(Removed with the person's record at their request.)")
-
-    LogEntry.objects.create(
-        user=user,
-        content_type=ContentType.objects.get_for_model(Person),
-        object_id=str(pk),
-        object_repr=ERASED,
-        action_flag=DELETION,
-        change_message=(
-            f"Erased at the person's request: name, contact details and history deleted; "
-            f"{len(seats)} seat(s) kept without a name."
-        ),
-    )
-    return len(seats)
-
-
-def forget_in_admin_log(person_pk, seats, seat_ids):
-    """The admin log names a person in its entries for them and for their seats: stop it."""
-    log = LogEntry.objects.all()
-    person_type = ContentType.objects.get_for_model(Person)
-    seat_type = ContentType.objects.get_for_model(Seat)
-    log.filter(content_type=person_type, object_id=str(person_pk)).update(object_repr=ERASED)
-    labels = {seat.pk: f"{seat.holder_name} on {seat.body}"[:200] for seat in seats}
-    for seat_id in seat_ids:
-        label = labels.get(seat_id, "Seat of an erased person")
-        log.filter(content_type=seat_type, object_id=str(seat_id)).update(object_repr=label)
+    return Erasure(person, user).remove()
 
 
 # --- Curator accounts ----------------------------------------------------------------------

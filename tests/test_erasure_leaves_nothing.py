@@ -1,4 +1,5 @@
-"""Import files never wait longer than they must, and the session keeps none of them."""
+"""A person asks to be erased: afterwards no table, session, cached page or waiting upload
+holds their name, email or phone; and import files never wait longer than they must."""
 
 import csv
 import io
@@ -7,15 +8,21 @@ import os
 import time
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from curation import uploads
-from curation.services import curator_setup
-from partnerships.models import Seat
+from curation.erasure import REDACTED, STRUCK
+from curation.models import Correction
+from curation.services import curator_setup, person_erase
+from partnerships.models import Body, Person, Seat
 
 from .factories import (
     BoardFactory,
@@ -25,7 +32,7 @@ from .factories import (
     ThemedGroupFactory,
     area,
 )
-from .test_curator_scope import HARTLEPOOL
+from .test_curator_scope import CAMDEN, HARTLEPOOL, admin_url, assert_missing
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +59,16 @@ SEAT_COLUMNS = [  # the open import format (DESIGN.md)
     "start_date",
     "end_date",
 ]
+TEXT_TYPES = {
+    "CharField",
+    "TextField",
+    "JSONField",
+    "SlugField",
+    "EmailField",
+    "URLField",
+    "FilePathField",
+    "GenericIPAddressField",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -94,9 +111,101 @@ def curator(client):
 # --- Helpers -------------------------------------------------------------------------------
 
 
+def text_columns():
+    """(table, [columns]) of every table in the database whose columns hold text, found by
+    introspection: the project's, Django's and third-party apps' alike."""
+    introspection = connection.introspection
+    found = []
+    with connection.cursor() as cursor:
+        for table in introspection.get_table_list(cursor):
+            columns = []
+            for column in introspection.get_table_description(cursor, table.name):
+                try:
+                    kind = introspection.get_field_type(column.type_code, column)
+                except KeyError:  # a type Django does not map: search it too
+                    kind = "TextField"
+                if kind in TEXT_TYPES:
+                    columns.append(column.name)
+            if columns:
+                found.append((table.name, columns))
+    return found
+
+
+def tables_holding(*texts):
+    """{(table, column): [the texts found there]}, case-insensitively, in every text column
+    of every table."""
+    qn = connection.ops.quote_name
+    found = {}
+    with connection.cursor() as cursor:
+        for table, columns in text_columns():
+            for column in columns:
+                value = f"LOWER(CAST({qn(column)} AS TEXT))"
+                for text in texts:
+                    cursor.execute(
+                        f"SELECT COUNT(*) FROM {qn(table)} WHERE {value} LIKE %s",  # noqa: S608
+                        [f"%{text.lower()}%"],
+                    )
+                    if cursor.fetchone()[0]:
+                        found.setdefault((table, column), []).append(text)
+    return found
+
+
 def sessions_holding(*texts):
     decoded = [json.dumps(session.get_decoded()) for session in Session.objects.all()]
     return [text for text in texts for data in decoded if text.lower() in data.lower()]
+
+
+def files_holding(folder, *texts):
+    """Files under folder whose name or content holds one of texts."""
+    found = []
+    for path in folder.rglob("*") if folder.exists() else []:
+        if path.is_file():
+            content = (path.name + " ").encode() + path.read_bytes()
+            if any(text.lower().encode() in content.lower() for text in texts):
+                found.append(path)
+    return found
+
+
+def cache_holding(*texts):
+    values = cache._cache.values()  # the local-memory cache: pickled responses
+    return [text for text in texts for value in values if text.encode() in value]
+
+
+def posted_back(response, **changes):
+    """What a browser posts back from an admin change page (the main form and its inlines),
+    with changes applied."""
+    context = response.context
+    forms = [context["adminform"].form]
+    data = {}
+    for inline in context.get("inline_admin_formsets", []):
+        management = inline.formset.management_form
+        data |= {
+            management.add_prefix(name): management[name].value() for name in management.fields
+        }
+        forms += inline.formset.forms
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            key = form.add_prefix(name)
+            if isinstance(value, bool):
+                if value:
+                    data[key] = "on"
+            elif isinstance(value, list | tuple):
+                data[key] = [str(item) for item in value]
+            elif value is not None:
+                data[key] = value
+    return data | changes | {"_save": "Save"}
+
+
+def report(seat_or_partnership, message, email=""):
+    """Report through the public form, as a member of the public would."""
+    if isinstance(seat_or_partnership, Seat):
+        url = reverse("curation:report", args=["seat", seat_or_partnership.pk])
+    else:
+        url = reverse("curation:report", args=["partnership", seat_or_partnership.slug])
+    response = Client().post(url, {"message": message, "email": email, "website": ""})
+    assert response.status_code == 302, response.content.decode()[:500]
+    return Correction.objects.latest("created_at")
 
 
 def seats_csv(**values):
@@ -135,6 +244,145 @@ def upload(client, data, name="seats.csv"):
 
 def token_of(preview_url):
     return preview_url.rstrip("/").rsplit("/", 1)[1]
+
+
+# --- Erasure -------------------------------------------------------------------------------
+
+
+def test_after_erasure_no_table_session_cache_or_upload_holds_them(
+    client, curator, partnership, board_seat, past_seat, private_uploads
+):
+    person = board_seat.person
+    # The public reports, through the real form, quoting the name, email and phone.
+    about_seat = report(
+        board_seat, f"{NAME} has moved: she is now on {PHONE} and {EMAIL}.", "fan@example.net"
+    )
+    about_past_seat = report(past_seat, f"{NAME} no longer chairs this group.")
+    about_partnership = report(
+        partnership, f"The website is wrong. Also {NAME.upper()} ({PHONE.replace(' ', '')}) left."
+    )
+    assert about_seat.record_label == (
+        f"Seat: {NAME} on Hartlepool Partnership Board (Hartlepool Partnership)"
+    )
+    # The past seat goes to someone else, who is reported on too.
+    past_seat.person = PersonFactory(name="Grace Hopper")
+    past_seat.save()
+    about_new_holder = report(past_seat, "Grace Hopper's role is Vice-chair.")
+
+    # The curator edits them in the admin: history and the admin log name them.
+    page = client.get(admin_url(Person, "change", person.pk))
+    data = posted_back(page, consent_method=f"Email from {EMAIL} of 3 March")
+    assert client.post(admin_url(Person, "change", person.pk), data).status_code == 302
+    body = board_seat.body
+    page = client.get(admin_url(Body, "change", body.pk))
+    data = posted_back(page, **{"seats-0-role": "Vice-chair"})
+    assert client.post(admin_url(Body, "change", body.pk), data).status_code == 302
+    assert LogEntry.objects.filter(content_type__model="body", change_message__contains=NAME)
+    # ... and works through the queue: a note, and the report marked done.
+    page = client.get(f"{QUEUE}{about_seat.pk}/change/")
+    data = posted_back(page, curator_note=f"Rang {PHONE}, wrote to {EMAIL}.")
+    assert client.post(f"{QUEUE}{about_seat.pk}/change/", data).status_code == 302
+    client.post(QUEUE, {"action": "mark_done", "_selected_action": [about_past_seat.pk]})
+    # An import's change reason names its file.
+    board_seat.refresh_from_db()
+    board_seat._change_reason = f"Imported from {NAME}.csv"
+    board_seat.save()
+    # An import naming them, previewed but never confirmed.
+    preview = upload(client, seats_csv(role="Chair"), f"{NAME} update.csv")
+    assert client.get(preview).status_code == 200
+    # A public page, cached.
+    assert NAME in Client().get(partnership.get_absolute_url()).content.decode()
+
+    before = tables_holding(*TRACES)
+    assert {table for table, _ in before} >= {
+        "partnerships_person",
+        "partnerships_historicalperson",
+        "partnerships_historicalseat",
+        "curation_correction",
+        "django_admin_log",
+    }, before
+    assert files_holding(private_uploads, *TRACES)
+    assert cache_holding(NAME)
+
+    # Erased from the admin, by a curator of their area, after the confirmation page.
+    erase_url = reverse("admin:partnerships_person_erase", args=[person.pk])
+    assert client.get(erase_url).status_code == 200
+    assert client.post(erase_url, {"post": "yes"}).status_code == 302
+
+    assert tables_holding(*TRACES) == {}
+    assert sessions_holding(*TRACES) == []
+    assert files_holding(private_uploads, *TRACES) == []
+    assert cache_holding(*TRACES) == []
+    assert client.get(preview).status_code == 404
+
+    # The reports about them are redacted, not lost; the one about the new holder stays.
+    for redacted in (about_seat, about_past_seat):
+        redacted.refresh_from_db()
+        assert redacted.message == redacted.curator_note == REDACTED
+        assert redacted.email == ""
+    assert about_seat.record_label == (
+        "Seat of an erased person on Hartlepool Partnership Board (Hartlepool Partnership)"
+    )
+    assert about_past_seat.record_label == (
+        "Seat of an erased person on Safer Hartlepool (Hartlepool Partnership)"
+    )
+    about_seat.refresh_from_db()
+    assert about_seat.state == "new"
+    about_new_holder.refresh_from_db()
+    assert about_new_holder.message == "Grace Hopper's role is Vice-chair."
+    about_partnership.refresh_from_db()
+    assert about_partnership.message == f"The website is wrong. Also {STRUCK} ({STRUCK}) left."
+
+    # The queue says so plainly, in the list and on the report's page.
+    listing = client.get(QUEUE).content.decode()
+    assert listing.count(REDACTED) == 2
+    assert "Seat of an erased person on Hartlepool Partnership Board" in listing
+    page = client.get(f"{QUEUE}{about_seat.pk}/change/").content.decode()
+    assert REDACTED in page
+    assert "Removed with the message" in page
+
+
+def test_the_seats_they_left_keep_their_history_without_them(curator, board_seat, past_seat):
+    person, pk = board_seat.person, board_seat.person_id
+    past_seat.person = None
+    past_seat.end_date = past_seat.start_date
+    past_seat.save()
+    kept = person_erase(person=person, user=curator)
+    assert kept == 1
+    assert not Seat.history.filter(person_id=pk).exists()
+    assert Seat.history.filter(id=past_seat.pk).count() == 2  # no erasure version: not theirs
+    assert tables_holding(*TRACES) == {}
+
+
+def test_another_areas_curator_cannot_erase_and_nothing_changes(
+    client, curator, board_seat, private_uploads
+):
+    person = board_seat.person
+    about_seat = report(board_seat, f"{NAME} is on {PHONE}.")
+    preview = upload(client, seats_csv(), "seats.csv")
+    before = tables_holding(*TRACES)
+    log = list(LogEntry.objects.values_list("object_repr", "change_message"))
+
+    camden = curator_setup(username="camden-cvs", area_codes=[CAMDEN])[0].user
+    other = Client()
+    other.force_login(camden)
+    erase_url = reverse("admin:partnerships_person_erase", args=[person.pk])
+    assert_missing(other.get(erase_url), NAME, EMAIL, PHONE)
+    assert_missing(other.post(erase_url, {"post": "yes"}), NAME, EMAIL, PHONE)
+    other.post(
+        admin_url(Person),
+        {"action": "erase_people", "_selected_action": [person.pk], "post": "yes"},
+    )
+    with pytest.raises(PermissionDenied):
+        person_erase(person=person, user=camden)
+
+    assert Person.objects.filter(pk=person.pk, name=NAME, email=EMAIL, phone=PHONE).exists()
+    about_seat.refresh_from_db()
+    assert about_seat.message == f"{NAME} is on {PHONE}."
+    assert tables_holding(*TRACES) == before
+    assert list(LogEntry.objects.values_list("object_repr", "change_message")) == log
+    assert files_holding(private_uploads, *TRACES)
+    assert client.get(preview).status_code == 200
 
 
 # --- Uploads -------------------------------------------------------------------------------

@@ -3,11 +3,13 @@
 import pytest
 from django.contrib.admin.models import DELETION, LogEntry
 from django.core.exceptions import PermissionDenied
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from curation.erasure import ERASED, ERASURE_REASON, REDACTED
 from curation.models import Correction
-from curation.services import ERASED, ERASURE_REASON, curator_setup, person_erase
+from curation.services import curator_setup, person_erase
 from partnerships.models import Partnership, Person, Seat
 
 from .factories import BoardFactory, PartnershipFactory, PersonFactory, SeatFactory, area
@@ -177,9 +179,11 @@ def test_erasing_removes_the_person_and_their_history_and_keeps_the_seats(
     assert client.post(admin_url(Person, "change", pk), data, follow=True).status_code == 200
     assert Person.history.filter(id=pk).count() == 2
     assert LogEntry.objects.filter(object_repr__contains=NAME).exists()
-    Correction.objects.create(
-        record=person, record_label=NAME, message=f"{NAME} has left", email="r@example.org"
-    )
+    # A report about their seat, sent through the public form.
+    report = reverse("curation:report", args=["seat", seat.pk])
+    data = {"message": f"{NAME} has left", "email": "r@example.org", "website": ""}
+    assert Client().post(report, data).status_code == 302
+    assert NAME in Correction.objects.get().record_label
 
     response = client.post(reverse("admin:partnerships_person_erase", args=[pk]), {"post": "yes"})
     assert response.status_code == 302
@@ -201,6 +205,7 @@ def test_erasing_removes_the_person_and_their_history_and_keeps_the_seats(
     assert not LogEntry.objects.filter(change_message__contains=NAME).exists()
     correction = Correction.objects.get()
     assert NAME not in correction.record_label + correction.message
+    assert correction.message == REDACTED and correction.email == ""
 
     # Public pages keep the seat, without the name or the contact details.
     for url in [partnership.get_absolute_url(), reverse("partnerships:representative_list")]:
