@@ -7,12 +7,18 @@ commands only read a file and show what these functions return.
     # or, in one step:
     result = file_import(kind="seats", data=..., filename=..., user=user, dry_run=False)
 
+The formats themselves (columns, how each cell is parsed, the checks across a row's cells, the
+formula guard) are declared once, for this import and the export, in partnerships/formats.py
+(SEATS) and networks/formats.py (NETWORKS).
+
 Reading
 - UTF-8 CSV (with or without a byte order mark) or an Excel .xlsx workbook (its first sheet),
-  first row the header. Row numbers are the spreadsheet's: the header is row 1.
+  first row the header. Row numbers are the spreadsheet's: the header is row 1. Both are read
+  with what the project already uses for them: Python's csv module and openpyxl's read-only
+  mode, whose rows are parsed as they are used, so reading stops at MAX_ROWS.
 - Header names are matched ignoring case and spaces ("Area code" is `area_code`). Every column
   of the format must be there (so a missing column can never be taken as "empty, clear the
-  field"); columns the format does not know (the export's `area_name`, `region`) are ignored.
+  field"); columns the format does not import (the export's `area_name`, `region`) are ignored.
 - Cells are trimmed. A CSV cell that the export protected from formula injection ("'+44 ...")
   loses the leading apostrophe, so an exported file imports back unchanged.
 - Anything that is not UTF-8 is refused with the row and column of the first bad byte.
@@ -20,10 +26,24 @@ Reading
 Validating: all rows, then write all or nothing
 - Every problem names its row, column and value. A file with any problem writes nothing; the
   whole import is one transaction, planned in full before the first write.
-- Curators (not superusers) may import only rows whose area they curate (curation.scope); a
-  row that would change a person or organisation outside their areas is refused too.
 
-Natural keys and what an import may change (names compare ignoring case and repeated spaces)
+Who may import what: curation.rules alone decides, asked once per model for the ids this user
+may change or use (one query each; nothing for a site administrator), then row by row and
+record by record:
+- area_code: an area the user may use for their records;
+- a partnership found for the row (and so its bodies and seats) must be one the user may
+  change; one that also covers an area they do not curate is refused, naming it (which areas
+  a partnership covers is public);
+- organisations are shared: any may be chosen for a seat, but organisation_is_womens changes
+  only on one the user may change;
+- knowing a name gives nothing: a person is looked for only among the people the user may
+  change. Anyone else is invisible here, so a row naming somebody who sits elsewhere makes a
+  new person in the user's area, and nothing of the other person is changed or shown. (A
+  refusal would confirm that the name sits elsewhere; a site administrator can merge the two.)
+- a network found for the row must be one the user may change.
+
+Natural keys and what an import may change (names compare ignoring case and repeated spaces);
+each is one resolver class below, which finds, checks, settles and writes its records.
 - Partnership: area_code + name, among the partnerships that cover that area; otherwise a new
   partnership for that one area. (Two rows naming one new partnership in two areas make two
   partnerships; an existing one covering both areas is found from either.)
@@ -35,11 +55,11 @@ Natural keys and what an import may change (names compare ignoring case and repe
   (ORGANISATION_KIND_FOR_SECTOR) and the area of the rows that name it. A yes/no in
   `organisation_is_womens` sets the flag; an empty cell leaves it alone.
 - Person: name + organisation. Person has no organisation field, so the match is a person who
-  already holds a seat for that organisation (the lowest id if several); else a new person.
-  The same name for another organisation is another person. A non-empty email, phone or
-  publish_contact updates the person; an empty one leaves the stored value alone (the export
-  leaves out contact details that are not published, and must import back unchanged). Two
-  rows giving different values for one person are an error.
+  already holds a seat for that organisation (the lowest seat id if several), among those the
+  user may change; else a new person. The same name for another organisation is another
+  person. A non-empty email, phone or publish_contact updates the person; an empty one leaves
+  the stored value alone (the export leaves out contact details that are not published, and
+  must import back unchanged). Two rows giving different values for one person are an error.
 - Seat: body + person + start_date. Its sector, organisation, role, selection and end_date
   follow the file exactly (an empty end_date means the seat is held). A different start date
   is a new term, i.e. a new seat. The same seat twice in a file is an error.
@@ -61,15 +81,12 @@ Writing
 
 import csv
 import datetime
-import functools
 import io
-import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator, validate_email
 from django.db import connection, transaction
 from django.utils.text import slugify
 from simple_history.utils import (
@@ -78,48 +95,22 @@ from simple_history.utils import (
     get_m2m_reverse_field_name,
 )
 
-from networks.choices import Funding, NetworkKind, NetworkStatus
+from networks.formats import NETWORKS
 from networks.models import Network
-from partnerships.choices import ORGANISATION_KIND_FOR_SECTOR, BodyKind, Sector, Selection, Theme
+from partnerships.choices import ORGANISATION_KIND_FOR_SECTOR
+from partnerships.formats import INVALID, SEATS, Invalid, unguarded
 from partnerships.models import Area, Body, Organisation, Partnership, Person, Seat
 from partnerships.text import fold
 
-from .rules import curated_area_ids
+from . import rules
 
-SEAT_COLUMNS = [
-    "area_code",
-    "partnership",
-    "body",
-    "body_kind",
-    "theme",
-    "person",
-    "role",
-    "sector",
-    "organisation",
-    "organisation_is_womens",
-    "email",
-    "phone",
-    "publish_contact",
-    "selection",
-    "start_date",
-    "end_date",
-]
-NETWORK_COLUMNS = [
-    "name",
-    "kind",
-    "area_code",
-    "status",
-    "funding",
-    "checked_on",
-    "website",
-    "email",
-]
-COLUMNS = {"seats": SEAT_COLUMNS, "networks": NETWORK_COLUMNS}
+FORMATS = {"seats": SEATS, "networks": NETWORKS}
+COLUMNS = {kind: fmt.import_headers for kind, fmt in FORMATS.items()}
+SEAT_COLUMNS, NETWORK_COLUMNS = COLUMNS["seats"], COLUMNS["networks"]
 
 MAX_BYTES = 20 * 1024 * 1024  # the largest file the admin accepts
 MAX_ROWS = 200_000
 BATCH_SIZE = 1000
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 REASON_MAX = 100  # history_change_reason's max_length
 
 CREATED, CHANGED, UNCHANGED = "created", "changed", "unchanged"
@@ -232,10 +223,7 @@ def cell_text(value):
     as yes/no, and the export's formula-injection apostrophe taken off."""
     if type(value) is not str:
         value = excel_text(value)
-    text = value.strip()
-    if text[1:2] and text[0] == "'" and text[1] in FORMULA_STARTS:
-        return text[1:]
-    return text
+    return unguarded(value.strip())
 
 
 def excel_text(value):
@@ -295,12 +283,25 @@ def rows_read(*, data, filename="", columns):
         return table
 
     records = iter(records)
+    try:
+        _table_read(records, columns, table)
+    finally:
+        if hasattr(records, "close"):
+            records.close()  # stop reading (an .xlsx is read as its rows are used)
+    return table
+
+
+def _table_read(records, columns, table):
+    """The header, then the rows, into table; stops at the first unreadable row or MAX_ROWS."""
     header = next(records, None)
+    if isinstance(header, Problem):
+        table.problems.append(header)
+        return
     if header is None or not any(cell_text(c) for c in header):
         table.problems.append(
             Problem(1, "", "", f"the first row must be the header ({', '.join(columns)}).")
         )
-        return table
+        return
     names = [header_name(c) for c in header]
     positions = {}
     for index, name in enumerate(names):
@@ -330,7 +331,7 @@ def rows_read(*, data, filename="", columns):
             )
         )
     if table.problems:
-        return table  # rows are not checked against a header that is wrong
+        return  # rows are not checked against a header that is wrong
     table.letters = {name: column_letter(positions[name]) for name in columns}
     table.ignored_columns = [n for n in dict.fromkeys(names) if n and n not in columns]
 
@@ -347,7 +348,6 @@ def rows_read(*, data, filename="", columns):
         values = {name: cell_text(record[i]) if i < len(record) else "" for name, i in wanted}
         if any(values.values()):
             table.rows.append(Row(number, values))
-    return table
 
 
 def _csv_records(data, table):
@@ -398,24 +398,35 @@ def _xlsx_records(data, table):
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            if not workbook.worksheets:
-                table.problems.append(Problem(None, "", "", "The workbook has no sheets."))
-                return None
-            sheet = workbook.worksheets[0]
-            sheet.reset_dimensions()  # some programs write a wrong size: read every row
-            # Read it all now: the workbook is closed before the rows are used.
-            return [list(row) for row in sheet.iter_rows(values_only=True)]
-        finally:
-            workbook.close()
     except Exception as error:  # a damaged file can fail anywhere inside openpyxl
-        table.problems.append(
-            Problem(None, "", "", f"The file cannot be read as an Excel .xlsx workbook ({error}).")
-        )
+        table.problems.append(_xlsx_problem(error))
         return None
+    if not workbook.worksheets:
+        workbook.close()
+        table.problems.append(Problem(None, "", "", "The workbook has no sheets."))
+        return None
+    return _xlsx_rows(workbook)
 
 
-# --- Checking cells --------------------------------------------------------------------------
+def _xlsx_rows(workbook):
+    """The first sheet's rows as tuples of cell values, parsed from the file as they are used
+    (openpyxl's read-only mode), so that nothing past the last row read is held; the workbook
+    is closed when the reader stops."""
+    try:
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()  # some programs write a wrong size: read every row
+        yield from sheet.iter_rows(values_only=True)
+    except Exception as error:
+        yield _xlsx_problem(error)
+    finally:
+        workbook.close()
+
+
+def _xlsx_problem(error):
+    return Problem(None, "", "", f"The file cannot be read as an Excel .xlsx workbook ({error}).")
+
+
+# --- Reading a row in a format ---------------------------------------------------------------
 
 
 def name_key(text):
@@ -423,30 +434,10 @@ def name_key(text):
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
-@functools.cache
-def choice_map(choices):
-    """The codes, and the labels too, in any case: 'Themed group' is themed_group."""
-    mapping = {}
-    for value, label in choices.choices:
-        mapping[str(label).lower()] = value
-        mapping[value.lower()] = value
-    return mapping
-
-
-@functools.cache
-def allowed(choices):
-    return ", ".join(choices.values)
-
-
-YES = {"yes", "y", "true"}
-NO = {"no", "n", "false"}
-_url = URLValidator()
-INVALID = object()  # what a check returns for a cell it reported
-
-
 class Cells:
-    """One row's cells, with checks that record a Problem (and return INVALID) rather than
-    raise, so that every problem of every row is reported at once."""
+    """One row's cells, read by a format's columns. A cell that cannot be read records a
+    Problem (row, column, value, and the column's spreadsheet letter) and holds INVALID,
+    so that every problem of every row is reported at once."""
 
     def __init__(self, row, letters, problems):
         self.row, self.letters, self.problems = row, letters, problems
@@ -459,103 +450,48 @@ class Cells:
         )
         return INVALID
 
-    def text(self, column, *, required=False, max_length=None):
-        value = self.row.values[column]
-        if required and not value:
-            return self.problem(column, "", f"{column} is empty; every row needs one.")
-        if max_length and len(value) > max_length:
-            return self.problem(
-                column,
-                value,
-                f"{column} {value!r} is too long ({len(value)} characters; at most {max_length}).",
-            )
-        return value
-
-    def choice(self, column, choices, *, required=False):
-        value = self.row.values[column]
-        if not value:
-            if required:
-                return self.problem(
-                    column, "", f"{column} is empty; it must be one of: {allowed(choices)}."
-                )
-            return ""
-        code = choice_map(choices).get(value.lower())
-        if code is None:
-            return self.problem(
-                column, value, f"{column} {value!r} is not one of: {allowed(choices)}."
-            )
-        return code
-
-    def yes_no(self, column):
-        """True, False, or None for an empty cell."""
-        value = self.row.values[column]
-        if not value:
-            return None
-        if value.lower() in YES:
-            return True
-        if value.lower() in NO:
-            return False
-        return self.problem(column, value, f"{column} {value!r} is not yes or no.")
-
-    def date(self, column):
-        value = self.row.values[column]
-        if not value:
-            return None
-        try:
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-                raise ValueError(value)
-            return datetime.date.fromisoformat(value)
-        except ValueError:
-            return self.problem(
-                column,
-                value,
-                f"{column} {value!r} is not a date: write it as YYYY-MM-DD, e.g. 2008-04-01.",
-            )
-
-    def email(self, column):
-        value = self.text(column, max_length=254)
-        if not value or value is INVALID:
-            return value
-        try:
-            validate_email(value)
-        except ValidationError:
-            return self.problem(column, value, f"{column} {value!r} is not a valid email address.")
-        return value
-
-    def url(self, column):
-        """A web address; one typed without a scheme is taken as https, as in the admin."""
-        value = self.text(column, max_length=200)
-        if not value or value is INVALID:
-            return value
-        url = value if "://" in value else f"https://{value}"
-        try:
-            _url(url)
-        except ValidationError:
-            return self.problem(column, value, f"{column} {value!r} is not a valid web address.")
-        if len(url) > 200:
-            return self.problem(column, value, f"{column} {value!r} is too long (at most 200).")
-        return url
-
-    def area(self, column, areas, scope):
-        code = self.row.values[column].upper()
-        if not code:
-            return self.problem(column, "", f"{column} is empty; every row needs a GSS code.")
-        area = areas.get(code)
-        if area is None:
-            return self.problem(
-                column,
-                code,
-                f"{column} {code} is not a known area code (an ONS GSS code such as E06000001).",
-            )
-        if scope is not None and area.pk not in scope:
-            return self.problem(
-                column, code, f"{column} {code} ({area.name}) is outside the areas you curate."
-            )
-        return area
+    def read(self, fmt, lookups):
+        """{column: value} for every column fmt imports, then fmt's checks across cells.
+        lookups: {column: function of the parsed value}, e.g. the area of an area_code; like
+        a column's parse, each returns the value or raises Invalid."""
+        texts = self.row.values
+        values = {}
+        for column in fmt.imported:
+            name = column.header
+            try:
+                value = column.parse(name, texts[name])
+                lookup = lookups.get(name)
+                values[name] = value if lookup is None else lookup(name, value)
+            except Invalid as error:
+                shown = texts[name] if error.value is None else error.value
+                values[name] = self.problem(name, shown, error.message)
+        for name, message in fmt.checks(values, texts):
+            self.problem(name, texts[name], message)
+        return values
 
 
-def load_areas():
-    return {area.gss_code: area for area in Area.objects.only("pk", "gss_code", "name")}
+class Line:
+    """A row that was read without a problem: its cells and their values by column."""
+
+    def __init__(self, cells, values):
+        self.cells, self.values = cells, values
+
+    def __getitem__(self, column):
+        return self.values[column]
+
+    @property
+    def number(self):
+        return self.cells.row.number
+
+
+def lines_read(rows, fmt, letters, problems, lookups):
+    """The rows as Lines; None for a row with a problem (already reported)."""
+    lines = []
+    for row in rows:
+        cells = Cells(row, letters, problems)
+        values = cells.read(fmt, lookups)
+        lines.append(None if cells.count else Line(cells, values))
+    return lines
 
 
 def show(value):
@@ -777,366 +713,143 @@ def run(importer, *, dry_run, user, source):
     return result
 
 
-def scope_for(user):
-    return None if user is None else curated_area_ids(user)
+# --- The rule --------------------------------------------------------------------------------
 
 
-# --- Seats -----------------------------------------------------------------------------------
+class Allowed:
+    """The ids of model's records that a rule of curation.rules (changeable or usable) gives
+    user, fetched in one query; everything, without a query, for a site administrator."""
+
+    def __init__(self, rule, model, user):
+        self.ids = None
+        if rules.is_limited(user):
+            self.ids = set(rule(model._default_manager.all(), user).values_list("pk", flat=True))
+
+    def __contains__(self, pk):
+        return self.ids is None or pk in self.ids
 
 
-@dataclass
-class SeatRow:
-    cells: Cells
-    area: Area
-    partnership: str
-    body: str
-    body_kind: str
-    theme: str
-    person: str
-    role: str
-    sector: str
-    organisation: str
-    is_womens: bool | None
-    email: str
-    phone: str
-    publish_contact: bool | None
-    selection: str
-    start_date: datetime.date | None
-    end_date: datetime.date | None
+# --- Resolvers: one per kind of record -------------------------------------------------------
 
 
-class SeatImport:
-    kind = "seats"
+class Resolver:
+    """The records of one kind that a file names. resolve() finds a row's record among the
+    existing ones (asking curation.rules whether this user may change or use it) and gathers
+    what the rows say about it; settle() compares that with what is stored, once every row is
+    read; write() creates what is new and saves what changed."""
 
-    def __init__(self, rows, *, user, letters):
-        self.rows, self.letters = rows, letters or {}
-        self.scope = scope_for(user)
+    name = ""  # as in the result's counts
+    model = None
 
-    # Reading the rows ---------------------------------------------------------------------
+    def __init__(self, user):
+        self.user = user
+        self.refs = {}
+        self.tally = Tally()
+        self.changed = {}  # pk -> (record, {changed fields})
 
-    def parse(self, row, areas, problems):
-        cells = Cells(row, self.letters, problems)
-        values = row.values
-        parsed = SeatRow(
-            cells=cells,
-            area=cells.area("area_code", areas, self.scope),
-            partnership=cells.text("partnership", required=True, max_length=200),
-            body=cells.text("body", required=True, max_length=200),
-            body_kind=cells.choice("body_kind", BodyKind, required=True),
-            theme=cells.choice("theme", Theme),
-            person=cells.text("person", required=True, max_length=200),
-            role=cells.text("role", max_length=100),
-            sector=cells.choice("sector", Sector, required=True),
-            organisation=cells.text("organisation", max_length=200),
-            is_womens=cells.yes_no("organisation_is_womens"),
-            email=cells.email("email"),
-            phone=cells.text("phone", max_length=40),
-            publish_contact=cells.yes_no("publish_contact"),
-            selection=cells.choice("selection", Selection),
-            start_date=cells.date("start_date"),
-            end_date=cells.date("end_date"),
-        )
-        if parsed.body_kind == BodyKind.BOARD and parsed.theme:
-            cells.problem(
-                "theme",
-                values["theme"],
-                f"theme {values['theme']!r} must be empty when body_kind is board (only a "
-                "themed group has a theme).",
+    @cached_property
+    def changeable(self):
+        """The ids of the records of this kind that the user may change: one query, the first
+        time it is asked."""
+        return Allowed(rules.changeable, self.model, self.user)
+
+    def ref(self, key, existing, line, outcome, label):
+        ref = self.refs[key] = Ref(existing, outcome, line.cells, label)
+        if existing is None:
+            self.tally.created += 1
+        return ref
+
+    def settle(self):
+        pass
+
+    def change(self, record, outcome, wanted, prefix=""):
+        """Set on record the wanted values that differ, each described in outcome's row."""
+        for name, (old, new) in differences(record, wanted).items():
+            outcome.changes.append(prefix + self.describe(name, old, new))
+            setattr(record, name, new)
+            self.changed.setdefault(record.pk, (record, set()))[1].add(name)
+
+    def describe(self, name, old, new):
+        return change_text(name, old, new)
+
+    def counts(self):
+        self.tally.changed = set(self.changed)
+        return self.tally.as_dict()
+
+    def new(self):
+        return [ref for ref in self.refs.values() if ref.existing is None]
+
+
+class Areas:
+    """area_code: a known area that the user may use for their records."""
+
+    def __init__(self, user):
+        self.by_code = {area.gss_code: area for area in Area.objects.only("pk", "gss_code", "name")}
+        self.names = {area.pk: area.name for area in self.by_code.values()}
+        self.usable = Allowed(rules.usable, Area, user)
+
+    def find(self, column, code):
+        area = self.by_code.get(code)
+        if area is None:
+            raise Invalid(
+                f"{column} {code} is not a known area code (an ONS GSS code such as E06000001).",
+                code,
             )
-        if parsed.body_kind == BodyKind.THEMED_GROUP and parsed.theme == "":
-            cells.problem(
-                "theme",
-                "",
-                "theme is empty, but body_kind themed_group needs one of: "
-                f"{', '.join(Theme.values)}.",
-            )
-        start, end = parsed.start_date, parsed.end_date
-        if start not in (None, INVALID) and end not in (None, INVALID) and end < start:
-            cells.problem(
-                "end_date",
-                values["end_date"],
-                f"end_date {values['end_date']} is before start_date {values['start_date']}.",
-            )
-        if not parsed.organisation and parsed.is_womens is True:
-            cells.problem(
-                "organisation_is_womens",
-                values["organisation_is_womens"],
-                f"organisation_is_womens {values['organisation_is_womens']!r} needs an "
-                "organisation, but organisation is empty.",
-            )
-        return None if cells.count else parsed
+        if area.pk not in self.usable:
+            raise Invalid(f"{column} {code} ({area.name}) is outside the areas you curate.", code)
+        return area
 
-    def load(self):
-        """The existing records, one query per model, keyed as a file names them."""
-        self.partnerships = {}  # (area id, name key) -> partnership id
-        self.partnership_areas = defaultdict(set)
+
+class Partnerships(Resolver):
+    """area_code + partnership, among the partnerships covering that area (all of them: which
+    areas a partnership covers is public), else a new one for that area. One that the user
+    may not change is refused in every row naming it, with its bodies and seats."""
+
+    name, model = "partnerships", Partnership
+
+    def __init__(self, user, areas):
+        super().__init__(user)
+        self.areas = areas
+        self.found = {}  # (area id, name key) -> partnership id
+        self.areas_of = defaultdict(set)
         links = Partnership.areas.through.objects.values_list(
             "area_id", "partnership_id", "partnership__name"
         )
         for area_id, partnership_id, name in links.order_by("partnership_id"):
-            self.partnerships.setdefault((area_id, name_key(name)), partnership_id)
-            self.partnership_areas[partnership_id].add(area_id)
-        self.bodies = {}  # (partnership id, name key) -> Body
-        self.body_partnership = {}
-        for body in Body.objects.order_by("pk"):
-            self.bodies.setdefault((body.partnership_id, name_key(body.name)), body)
-            self.body_partnership[body.pk] = body.partnership_id
-        self.organisations = {}  # name key -> Organisation
-        self.organisation_names = {}
-        for org in Organisation.objects.order_by("pk"):
-            self.organisations.setdefault(name_key(org.name), org)
-            self.organisation_names[org.pk] = org.name
-        people = {person.pk: person for person in Person.objects.order_by()}
-        self.people = {}  # (name key, organisation id) -> Person holding a seat for it
-        self.seats = {}  # (body id, person id, start date) -> Seat
-        self.person_bodies = defaultdict(set)
-        for seat in Seat.objects.order_by("pk"):
-            if seat.person_id is None:
-                continue  # erased at the person's request: nothing to match
-            person = people[seat.person_id]
-            self.people.setdefault((name_key(person.name), seat.organisation_id), person)
-            self.seats.setdefault((seat.body_id, seat.person_id, seat.start_date), seat)
-            self.person_bodies[seat.person_id].add(seat.body_id)
-        self.organisation_areas = defaultdict(set)
-        if self.scope is not None:
-            links = Organisation.areas.through.objects.values_list("organisation_id", "area_id")
-            for organisation_id, area_id in links:
-                self.organisation_areas[organisation_id].add(area_id)
+            self.found.setdefault((area_id, name_key(name)), partnership_id)
+            self.areas_of[partnership_id].add(area_id)
 
-    def organisation_in_scope(self, org):
-        return self.scope is None or bool(self.organisation_areas[org.pk] & self.scope)
+    def resolve(self, line, outcome):
+        name, area = line["partnership"], line["area_code"]
+        key = (area.pk, name_key(name))
+        ref = self.refs.get(key)
+        if ref is None:
+            existing = self.found.get(key)
+            ref = self.ref(key, existing, line, outcome, f"partnership ({name})")
+            ref.area_ids.add(area.pk)
+            if existing is None:
+                outcome.changes.append(f"new partnership {name!r} for {area.name}")
+            elif existing in self.changeable:
+                self.tally.referenced.add(existing)
+        if ref.existing is not None and ref.existing not in self.changeable:
+            line.cells.problem("partnership", name, self.refusal(name, ref.existing))
+            return None
+        return ref
 
-    def person_in_scope(self, person):
-        if self.scope is None:
-            return True
-        return any(
-            self.partnership_areas[self.body_partnership[body_id]] & self.scope
-            for body_id in self.person_bodies[person.pk]
+    def refusal(self, name, pk):
+        others = sorted(
+            self.areas.names[area_id]
+            for area_id in self.areas_of[pk]
+            if area_id not in self.areas.usable
+        )
+        listed = f" ({', '.join(others)})" if others else ""
+        return (
+            f"partnership {name!r} also covers areas you do not curate{listed}, so its "
+            "bodies and seats cannot be changed here."
         )
 
-    # Planning -----------------------------------------------------------------------------
-
-    def plan(self, result):
-        problems = result.problems
-        areas = load_areas()
-        parsed = [self.parse(row, areas, problems) for row in self.rows]
-        self.load()
-        tallies = {
-            name: Tally() for name in ("partnerships", "bodies", "organisations", "people", "seats")
-        }
-        self.partnership_refs, self.body_refs = {}, {}
-        self.organisation_refs, self.person_refs = {}, {}
-        self.new_seats, self.changed = [], {Body: {}, Organisation: {}, Person: {}, Seat: {}}
-        seat_rows = {}  # seat key -> row number
-
-        for row in parsed:
-            if row is None:
-                continue
-            cells = row.cells
-            outcome = RowOutcome(
-                cells.row.number, ROW_UNCHANGED, f"{row.person} on {row.body}, {row.partnership}"
-            )
-
-            # The partnership covering the area, and its body.
-            p_key = (row.area.pk, name_key(row.partnership))
-            partnership = self.partnership_refs.get(p_key)
-            if partnership is None:
-                existing = self.partnerships.get(p_key)
-                partnership = self.partnership_refs[p_key] = Ref(
-                    existing, outcome, cells, f"partnership ({row.partnership})"
-                )
-                partnership.area_ids.add(row.area.pk)
-                if existing is None:
-                    tallies["partnerships"].created += 1
-                    outcome.changes.append(
-                        f"new partnership {row.partnership!r} for {row.area.name}"
-                    )
-                else:
-                    tallies["partnerships"].referenced.add(existing)
-            b_key = (p_key, name_key(row.body))
-            body = self.body_refs.get(b_key)
-            if body is None:
-                existing = None
-                if partnership.existing is not None:
-                    existing = self.bodies.get((partnership.existing, name_key(row.body)))
-                body = self.body_refs[b_key] = Ref(
-                    existing, outcome, cells, f"body ({row.partnership}: {row.body})"
-                )
-                body.partnership, body.name = partnership, row.body
-                if existing is None:
-                    tallies["bodies"].created += 1
-                    outcome.changes.append(f"new {row.body_kind.replace('_', ' ')} {row.body!r}")
-                else:
-                    tallies["bodies"].referenced.add(existing.pk)
-            ok = body.give(cells, "body_kind", row.body_kind)
-            ok = body.give(cells, "theme", row.theme, empty_counts=True) and ok
-
-            # The organisation, by name.
-            org = None
-            if row.organisation:
-                o_key = name_key(row.organisation)
-                org = self.organisation_refs.get(o_key)
-                if org is None:
-                    existing = self.organisations.get(o_key)
-                    org = self.organisation_refs[o_key] = Ref(
-                        existing, outcome, cells, f"organisation ({row.organisation})"
-                    )
-                    org.name, org.sector = row.organisation, row.sector
-                    if existing is None:
-                        tallies["organisations"].created += 1
-                        outcome.changes.append(f"new organisation {row.organisation!r}")
-                    else:
-                        tallies["organisations"].referenced.add(existing.pk)
-                org.area_ids.add(row.area.pk)
-                ok = org.give(cells, "organisation_is_womens", row.is_womens) and ok
-
-            # The person: name + organisation.
-            person_key = (name_key(row.person), org and name_key(row.organisation))
-            person = self.person_refs.get(person_key)
-            if person is None:
-                existing = None
-                if org is None:
-                    existing = self.people.get((person_key[0], None))
-                elif org.existing is not None:
-                    existing = self.people.get((person_key[0], org.existing.pk))
-                person = self.person_refs[person_key] = Ref(
-                    existing,
-                    outcome,
-                    cells,
-                    f"person ({row.person}, {row.organisation or 'no organisation'})",
-                )
-                person.name = row.person
-                if existing is None:
-                    tallies["people"].created += 1
-                    outcome.changes.append(f"new person {row.person!r}")
-                else:
-                    tallies["people"].referenced.add(existing.pk)
-            for column, value in (
-                ("email", row.email),
-                ("phone", row.phone),
-                ("publish_contact", row.publish_contact),
-            ):
-                ok = person.give(cells, column, value) and ok
-
-            # The seat: body + person + start date, once in a file.
-            seat_key = (b_key, person_key, row.start_date)
-            if seat_key in seat_rows:
-                key_text = ", ".join(
-                    f"{column} {cells.row.values[column]!r}"
-                    for column in ("partnership", "body", "person", "organisation", "start_date")
-                )
-                cells.problem(
-                    "person",
-                    row.person,
-                    f"person {row.person!r}: this row repeats row {seat_rows[seat_key]}, the "
-                    f"same seat ({key_text}).",
-                )
-                ok = False
-            seat_rows.setdefault(seat_key, cells.row.number)
-            if not ok:
-                continue
-
-            wanted = {
-                "sector": row.sector,
-                "role": row.role,
-                "selection": row.selection,
-                "end_date": row.end_date,
-            }
-            seat = None
-            if body.existing is not None and person.existing is not None:
-                seat = self.seats.get((body.existing.pk, person.existing.pk, row.start_date))
-            if seat is None:
-                tallies["seats"].created += 1
-                outcome.status = ROW_NEW
-                self.new_seats.append((body, person, org, row.start_date, wanted))
-            else:
-                tallies["seats"].referenced.add(seat.pk)
-                wanted["organisation_id"] = org.existing.pk if org else None
-                for name, (old, new) in differences(seat, wanted).items():
-                    if name == "organisation_id":
-                        name = "organisation"
-                        old, new = self.organisation_names.get(old), row.organisation
-                    outcome.changes.append(f"seat: {change_text(name, old, new)}")
-                self.mark_changed(Seat, seat, wanted)
-            result.rows.append(outcome)
-
-        # Shared records take what their rows agree on.
-        for body in self.body_refs.values():
-            if body.existing is None:
-                continue
-            wanted = {"kind": body.value("body_kind"), "theme": body.value("theme")}
-            for name, (old, new) in differences(body.existing, wanted).items():
-                body.outcome.changes.append(f"body {body.name!r}: {change_text(name, old, new)}")
-            self.mark_changed(Body, body.existing, wanted)
-        for org in self.organisation_refs.values():
-            flag = org.value("organisation_is_womens")
-            if org.existing is None or flag is None:
-                continue
-            wanted = {"is_womens_organisation": flag}
-            if not differences(org.existing, wanted):
-                continue
-            if not self.organisation_in_scope(org.existing):
-                org.cells.problem(
-                    "organisation_is_womens",
-                    org.cells.row.values["organisation_is_womens"],
-                    f"organisation {org.name!r} is outside the areas you curate, so its "
-                    "organisation_is_womens cannot be changed here.",
-                )
-                continue
-            org.outcome.changes.append(
-                f"organisation {org.name!r}: "
-                f"{change_text('organisation_is_womens', not flag, flag)}"
-            )
-            self.mark_changed(Organisation, org.existing, wanted)
-        for person in self.person_refs.values():
-            if person.existing is None:
-                continue
-            wanted = {
-                name: person.value(name)
-                for name in ("email", "phone", "publish_contact")
-                if person.value(name) not in (None, "")
-            }
-            changes = differences(person.existing, wanted)
-            if not changes:
-                continue
-            if not self.person_in_scope(person.existing):
-                person.cells.problem(
-                    "person",
-                    person.name,
-                    f"person {person.name!r} is outside the areas you curate, so their "
-                    f"{' and '.join(changes)} cannot be changed here.",
-                )
-                continue
-            for name, (old, new) in changes.items():
-                person.outcome.changes.append(
-                    f"person {person.name!r}: {change_text(name, old, new)}"
-                )
-            self.mark_changed(Person, person.existing, wanted)
-
-        for outcome in result.rows:
-            if outcome.status == ROW_UNCHANGED and outcome.changes:
-                outcome.status = ROW_CHANGED
-        for model, name in (
-            (Body, "bodies"),
-            (Organisation, "organisations"),
-            (Person, "people"),
-            (Seat, "seats"),
-        ):
-            tallies[name].changed = set(self.changed[model])
-        result.counts = {name: tally.as_dict() for name, tally in tallies.items()}
-
-    def mark_changed(self, model, obj, wanted):
-        """Set the wanted values that differ on obj, and remember obj and its fields."""
-        for name, value in wanted.items():
-            if getattr(obj, name) != value:
-                setattr(obj, name, value)
-                self.changed[model].setdefault(obj.pk, (obj, set()))[1].add(name)
-
-    # Writing ------------------------------------------------------------------------------
-
     def write(self, writer):
-        new = [ref for ref in self.partnership_refs.values() if ref.existing is None]
-        slugs = Slugs(Partnership)
+        new, slugs = self.new(), Slugs(Partnership)
         for ref in new:
             name = ref.cells.row.values["partnership"]
             ref.obj = Partnership(name=name, slug=slugs.make(name), search_name=fold(name))
@@ -1144,7 +857,48 @@ class SeatImport:
             Partnership, [ref.obj for ref in new], m2m={"areas": [ref.area_ids for ref in new]}
         )
 
-        new = [ref for ref in self.body_refs.values() if ref.existing is None]
+
+class Bodies(Resolver):
+    """partnership + body name. Its kind and theme follow the file: a difference is a change,
+    shown in the preview; two rows disagreeing about one body are a problem."""
+
+    name, model = "bodies", Body
+
+    def __init__(self, user):
+        super().__init__(user)
+        self.found = {}  # (partnership id, name key) -> Body
+        for body in Body.objects.order_by("pk"):
+            self.found.setdefault((body.partnership_id, name_key(body.name)), body)
+
+    def resolve(self, line, outcome, partnership):
+        name = line["body"]
+        key = (partnership, name_key(name))
+        ref = self.refs.get(key)
+        if ref is None:
+            existing = None
+            if partnership.existing is not None:
+                existing = self.found.get((partnership.existing, name_key(name)))
+            ref = self.ref(key, existing, line, outcome, f"body ({line['partnership']}: {name})")
+            ref.partnership, ref.name = partnership, name
+            if existing is None:
+                outcome.changes.append(f"new {line['body_kind'].replace('_', ' ')} {name!r}")
+            elif existing.pk in self.changeable:
+                self.tally.referenced.add(existing.pk)
+        if ref.existing is not None and ref.existing.pk not in self.changeable:
+            line.cells.problem("body", name, f"body {name!r} is outside the areas you curate.")
+            return None
+        ref.give(line.cells, "body_kind", line["body_kind"])
+        ref.give(line.cells, "theme", line["theme"], empty_counts=True)
+        return ref
+
+    def settle(self):
+        for ref in self.refs.values():
+            if ref.existing is not None:
+                wanted = {"kind": ref.value("body_kind"), "theme": ref.value("theme")}
+                self.change(ref.existing, ref.outcome, wanted, f"body {ref.name!r}: ")
+
+    def write(self, writer):
+        new = self.new()
         for ref in new:
             ref.obj = Body(
                 partnership_id=ref.partnership.pk,
@@ -1153,9 +907,65 @@ class SeatImport:
                 theme=ref.value("theme"),
             )
         writer.create(Body, [ref.obj for ref in new])
+        writer.update(Body, self.changed)
 
-        new = [ref for ref in self.organisation_refs.values() if ref.existing is None]
-        slugs = Slugs(Organisation)
+
+class Organisations(Resolver):
+    """By name, among all organisations (they are shared: a national charity holds seats
+    everywhere), else a new one, of the kind the seat's sector gives, in the areas of the rows
+    naming it. organisation_is_womens changes only an organisation the user may change."""
+
+    name, model = "organisations", Organisation
+
+    def __init__(self, user):
+        super().__init__(user)
+        self.found, self.names = {}, {}  # name key -> Organisation; id -> name
+        for org in Organisation.objects.order_by("pk"):
+            self.found.setdefault(name_key(org.name), org)
+            self.names[org.pk] = org.name
+        self.usable = Allowed(rules.usable, Organisation, user)
+
+    def resolve(self, line, outcome):
+        name = line["organisation"]
+        if not name:
+            return None
+        key = name_key(name)
+        ref = self.refs.get(key)
+        if ref is None:
+            existing = self.found.get(key)
+            if existing is not None and existing.pk not in self.usable:
+                existing = None  # not for this user: a new organisation of their own
+            ref = self.ref(key, existing, line, outcome, f"organisation ({name})")
+            ref.name, ref.sector = name, line["sector"]
+            if existing is None:
+                outcome.changes.append(f"new organisation {name!r}")
+            else:
+                self.tally.referenced.add(existing.pk)
+        ref.area_ids.add(line["area_code"].pk)
+        ref.give(line.cells, "organisation_is_womens", line["organisation_is_womens"])
+        return ref
+
+    def settle(self):
+        for ref in self.refs.values():
+            flag = ref.value("organisation_is_womens")
+            if ref.existing is None or flag is None or ref.existing.is_womens_organisation == flag:
+                continue
+            if ref.existing.pk not in self.changeable:
+                ref.cells.problem(
+                    "organisation_is_womens",
+                    ref.cells.row.values["organisation_is_womens"],
+                    f"organisation {ref.name!r} is outside the areas you curate, so its "
+                    "organisation_is_womens cannot be changed here.",
+                )
+                continue
+            wanted = {"is_womens_organisation": flag}
+            self.change(ref.existing, ref.outcome, wanted, f"organisation {ref.name!r}: ")
+
+    def describe(self, name, old, new):
+        return change_text("organisation_is_womens", old, new)
+
+    def write(self, writer):
+        new, slugs = self.new(), Slugs(Organisation)
         for ref in new:
             ref.obj = Organisation(
                 name=ref.name,
@@ -1163,13 +973,59 @@ class SeatImport:
                 kind=ORGANISATION_KIND_FOR_SECTOR[ref.sector],
                 is_womens_organisation=bool(ref.value("organisation_is_womens")),
             )
-        writer.create(
-            Organisation,
-            [ref.obj for ref in new],
-            m2m={"areas": [sorted(ref.area_ids) for ref in new]},
-        )
+        objs, areas = [ref.obj for ref in new], [sorted(ref.area_ids) for ref in new]
+        writer.create(Organisation, objs, m2m={"areas": areas})
+        writer.update(Organisation, self.changed)
 
-        new = [ref for ref in self.person_refs.values() if ref.existing is None]
+
+CONTACT = ("email", "phone", "publish_contact")
+
+
+class People(Resolver):
+    """Name + organisation (a person who holds a seat for it), among the people the user may
+    change and nobody else: knowing a name gives nothing. Anyone else is invisible here, so a
+    row naming somebody who sits elsewhere makes a new person in the user's area. A non-empty
+    email, phone or publish_contact changes the person; an empty one leaves it alone."""
+
+    name, model = "people", Person
+
+    def __init__(self, user, seats):
+        super().__init__(user)
+        people = rules.changeable(Person.objects.all(), user).order_by()
+        people = {person.pk: person for person in people}
+        self.found = {}  # (name key, organisation id) -> Person
+        for seat in seats:  # in seat id order: the first seat's person is the match
+            person = people.get(seat.person_id)
+            if person is not None:
+                self.found.setdefault((name_key(person.name), seat.organisation_id), person)
+
+    def resolve(self, line, outcome, org):
+        name = line["person"]
+        key = (name_key(name), org and name_key(org.name))
+        ref = self.refs.get(key)
+        if ref is None:
+            existing = None
+            if org is None or org.existing is not None:
+                existing = self.found.get((key[0], org and org.existing.pk))
+            label = f"person ({name}, {line['organisation'] or 'no organisation'})"
+            ref = self.ref(key, existing, line, outcome, label)
+            ref.name = name
+            if existing is None:
+                outcome.changes.append(f"new person {name!r}")
+            else:
+                self.tally.referenced.add(existing.pk)
+        for column in CONTACT:
+            ref.give(line.cells, column, line[column])
+        return ref
+
+    def settle(self):
+        for ref in self.refs.values():
+            if ref.existing is not None:
+                wanted = {c: ref.value(c) for c in CONTACT if ref.value(c) not in (None, "")}
+                self.change(ref.existing, ref.outcome, wanted, f"person {ref.name!r}: ")
+
+    def write(self, writer):
+        new = self.new()
         for ref in new:
             ref.obj = Person(
                 name=ref.name,
@@ -1178,7 +1034,68 @@ class SeatImport:
                 publish_contact=bool(ref.value("publish_contact")),
             )
         writer.create(Person, [ref.obj for ref in new])
+        writer.update(Person, self.changed)
 
+
+class Seats(Resolver):
+    """body + person + start_date, once in a file; a different start date is a new term, a
+    new seat. Sector, organisation, role, selection and end_date follow the file exactly."""
+
+    name, model = "seats", Seat
+    KEY = ("partnership", "body", "person", "organisation", "start_date")
+
+    def __init__(self, user, seats, organisation_names):
+        super().__init__(user)
+        self.found = {}  # (body id, person id, start date) -> Seat
+        for seat in seats:
+            if seat.person_id is not None:  # erased at the person's request: nothing to match
+                self.found.setdefault((seat.body_id, seat.person_id, seat.start_date), seat)
+        self.organisation_names = organisation_names
+        self.rows = {}  # (body key, person key, start date) -> row number
+        self.created = []  # (body, person, organisation, start date, values)
+
+    def resolve(self, line, outcome, body, person, org):
+        cells, start = line.cells, line["start_date"]
+        key = (body, person, start)  # the body's and the person's Refs
+        if key in self.rows:
+            same = ", ".join(f"{c} {cells.row.values[c]!r}" for c in self.KEY)
+            cells.problem(
+                "person",
+                line["person"],
+                f"person {line['person']!r}: this row repeats row {self.rows[key]}, the same "
+                f"seat ({same}).",
+            )
+        self.rows.setdefault(key, line.number)
+        if cells.count:
+            return False
+        wanted = {c: line[c] for c in ("sector", "role", "selection", "end_date")}
+        seat = None
+        if body.existing is not None and person.existing is not None:
+            seat = self.found.get((body.existing.pk, person.existing.pk, start))
+        if seat is None:
+            self.tally.created += 1
+            outcome.status = ROW_NEW
+            self.created.append((body, person, org, start, wanted))
+            return True
+        if seat.pk not in self.changeable:
+            cells.problem(
+                "person",
+                line["person"],
+                f"person {line['person']!r}: this seat is outside the areas you curate.",
+            )
+            return False
+        self.tally.referenced.add(seat.pk)
+        wanted["organisation_id"] = org.existing.pk if org else None
+        self.change(seat, outcome, wanted, "seat: ")
+        return True
+
+    def describe(self, name, old, new):
+        if name == "organisation_id":
+            names = self.organisation_names
+            name, old, new = "organisation", names.get(old), names.get(new)
+        return change_text(name, old, new)
+
+    def write(self, writer):
         writer.create(
             Seat,
             [
@@ -1189,123 +1106,156 @@ class SeatImport:
                     start_date=start_date,
                     **wanted,
                 )
-                for body, person, org, start_date, wanted in self.new_seats
+                for body, person, org, start_date, wanted in self.created
             ],
         )
-        for model in (Body, Organisation, Person, Seat):
-            writer.update(model, self.changed[model])
+        writer.update(Seat, self.changed)
 
 
-# --- Networks --------------------------------------------------------------------------------
+class Networks(Resolver):
+    """name + area_code, among the networks serving that area, else a new one; one the user
+    may not change is refused. Every other column follows the file exactly."""
 
+    name, model = "networks", Network
 
-NETWORK_FIELDS = {
-    "kind": "kind",
-    "status": "status",
-    "funding": "funding",
-    "checked_on": "status_checked_on",
-    "website": "website",
-    "email": "email",
-}
-
-
-class NetworkImport:
-    kind = "networks"
-
-    def __init__(self, rows, *, user, letters):
-        self.rows, self.letters = rows, letters or {}
-        self.scope = scope_for(user)
-
-    def parse(self, row, areas, problems):
-        cells = Cells(row, self.letters, problems)
-        parsed = {
-            "cells": cells,
-            "name": cells.text("name", required=True, max_length=200),
-            "area": cells.area("area_code", areas, self.scope),
-            "kind": cells.choice("kind", NetworkKind, required=True),
-            "status": cells.choice("status", NetworkStatus, required=True),
-            "funding": cells.choice("funding", Funding, required=True),
-            "checked_on": cells.date("checked_on"),
-            "website": cells.url("website"),
-            "email": cells.email("email"),
-        }
-        return None if cells.count else parsed
-
-    def load(self):
-        self.networks = {}  # (area id, name key) -> Network serving that area
+    def __init__(self, user):
+        super().__init__(user)
+        self.found = {}  # (area id, name key) -> Network serving that area
         by_pk = {network.pk: network for network in Network.objects.order_by()}
         links = Network.areas.through.objects.values_list("area_id", "network_id")
         for area_id, network_id in links.order_by("network_id"):
-            network = by_pk[network_id]
-            self.networks.setdefault((area_id, name_key(network.name)), network)
+            self.found.setdefault((area_id, name_key(by_pk[network_id].name)), by_pk[network_id])
+        self.rows = {}  # (area id, name key) -> row number
+        self.fields = {column.header: column.field for column in NETWORKS.imported if column.field}
 
-    def plan(self, result):
-        areas = load_areas()
-        parsed = [self.parse(row, areas, result.problems) for row in self.rows]
-        self.load()
-        tally = Tally()
-        self.refs, self.changed = {}, {}
-        keys = {}  # (area id, name key) -> row number
+    def resolve(self, line, outcome):
+        cells, name, area = line.cells, line["name"], line["area_code"]
+        key = (area.pk, name_key(name))
+        if key in self.rows:
+            cells.problem(
+                "name",
+                name,
+                f"name {name!r}: this row repeats row {self.rows[key]}, the same network "
+                f"(name {name!r}, area_code {area.gss_code!r}).",
+            )
+            return False
+        self.rows[key] = line.number
+        existing = self.found.get(key)
+        if existing is not None and existing.pk not in self.changeable:
+            cells.problem(
+                "name",
+                name,
+                f"network {name!r} also serves areas you do not curate, so it cannot be "
+                "changed here.",
+            )
+            return False
+        ref_key = ("id", existing.pk) if existing else ("new", key)
+        ref = self.refs.get(ref_key)
+        if ref is None:
+            ref = self.ref(ref_key, existing, line, outcome, f"network ({name})")
+            ref.name = name
+            ref.area_ids.add(area.pk)
+            if existing is None:
+                outcome.status = ROW_NEW
+            else:
+                self.tally.referenced.add(existing.pk)
+        for column in self.fields:
+            ref.give(cells, column, line[column], empty_counts=True)
+        return not cells.count
 
-        for row in parsed:
-            if row is None:
-                continue
-            cells, area, name = row["cells"], row["area"], row["name"]
-            key = (area.pk, name_key(name))
-            if key in keys:
-                cells.problem(
-                    "name",
-                    name,
-                    f"name {name!r}: this row repeats row {keys[key]}, the same network "
-                    f"(name {name!r}, area_code {area.gss_code!r}).",
-                )
-                continue
-            keys[key] = cells.row.number
-            outcome = RowOutcome(cells.row.number, ROW_UNCHANGED, f"{name} ({area.name})")
-            existing = self.networks.get(key)
-            ref_key = ("id", existing.pk) if existing else ("new", key)
-            ref = self.refs.get(ref_key)
-            if ref is None:
-                ref = self.refs[ref_key] = Ref(existing, outcome, cells, f"network ({name})")
-                ref.name = name
-                ref.area_ids.add(area.pk)
-                if existing is None:
-                    tally.created += 1
-                    outcome.status = ROW_NEW
-                else:
-                    tally.referenced.add(existing.pk)
-            ok = True
-            for column in NETWORK_FIELDS:
-                ok = ref.give(cells, column, row[column], empty_counts=True) and ok
-            if ok:
-                result.rows.append(outcome)
-
+    def settle(self):
         for ref in self.refs.values():
-            if ref.existing is None:
-                continue
-            wanted = {field: ref.value(column) for column, field in NETWORK_FIELDS.items()}
-            for field_name, (old, new) in differences(ref.existing, wanted).items():
-                setattr(ref.existing, field_name, new)
-                self.changed.setdefault(ref.existing.pk, (ref.existing, set()))[1].add(field_name)
-                ref.outcome.changes.append(change_text(field_name, old, new))
-            if ref.outcome.changes:
-                ref.outcome.status = ROW_CHANGED
-        tally.changed = set(self.changed)
-        result.counts = {"networks": tally.as_dict()}
+            if ref.existing is not None:
+                wanted = {field: ref.value(column) for column, field in self.fields.items()}
+                self.change(ref.existing, ref.outcome, wanted)
+                if ref.outcome.changes:
+                    ref.outcome.status = ROW_CHANGED
 
     def write(self, writer):
-        new = [ref for ref in self.refs.values() if ref.existing is None]
-        slugs = Slugs(Network)
+        new, slugs = self.new(), Slugs(Network)
         for ref in new:
             ref.obj = Network(
                 name=ref.name,
                 slug=slugs.make(ref.name),
-                **{field: ref.value(column) for column, field in NETWORK_FIELDS.items()},
+                **{field: ref.value(column) for column, field in self.fields.items()},
             )
         writer.create(
             Network, [ref.obj for ref in new], m2m={"areas": [ref.area_ids for ref in new]}
         )
         writer.update(Network, self.changed)
+
+
+# --- The imports: resolvers in order ---------------------------------------------------------
+
+
+class Import:
+    """A file's rows read in its format, each row's records found by the resolvers in order,
+    then settled against what is stored, then (on confirm) written by the same resolvers."""
+
+    kind, format = "", None
+
+    def __init__(self, rows, *, user, letters):
+        self.rows, self.user, self.letters = rows, user, letters or {}
+
+    def plan(self, result):
+        areas = Areas(self.user)
+        lookups = {"area_code": areas.find}
+        lines = lines_read(self.rows, self.format, self.letters, result.problems, lookups)
+        self.resolvers = self.resolvers_for(areas)
+        for line in lines:
+            if line is None:
+                continue
+            outcome = RowOutcome(line.number, ROW_UNCHANGED, self.label(line))
+            if self.resolve(line, outcome):
+                result.rows.append(outcome)
+        for resolver in self.resolvers:
+            resolver.settle()
+        for outcome in result.rows:
+            if outcome.status == ROW_UNCHANGED and outcome.changes:
+                outcome.status = ROW_CHANGED
+        result.counts = {resolver.name: resolver.counts() for resolver in self.resolvers}
+
+    def write(self, writer):
+        for resolver in self.resolvers:
+            resolver.write(writer)
+
+
+class SeatImport(Import):
+    kind, format = "seats", SEATS
+
+    def resolvers_for(self, areas):
+        user, seats = self.user, list(Seat.objects.order_by("pk"))
+        self.partnerships, self.bodies = Partnerships(user, areas), Bodies(user)
+        self.organisations, self.people = Organisations(user), People(user, seats)
+        self.seats = Seats(user, seats, self.organisations.names)
+        return [self.partnerships, self.bodies, self.organisations, self.people, self.seats]
+
+    def label(self, line):
+        return f"{line['person']} on {line['body']}, {line['partnership']}"
+
+    def resolve(self, line, outcome):
+        """Whether the row is sound (else its problems are reported)."""
+        partnership = self.partnerships.resolve(line, outcome)
+        body = None if partnership is None else self.bodies.resolve(line, outcome, partnership)
+        if body is None:
+            return False
+        org = self.organisations.resolve(line, outcome)
+        person = self.people.resolve(line, outcome, org)
+        return self.seats.resolve(line, outcome, body, person, org)
+
+
+class NetworkImport(Import):
+    kind, format = "networks", NETWORKS
+
+    def resolvers_for(self, areas):
+        self.networks = Networks(self.user)
+        return [self.networks]
+
+    def label(self, line):
+        return f"{line['name']} ({line['area_code'].name})"
+
+    def resolve(self, line, outcome):
+        return self.networks.resolve(line, outcome)
 
 
 # --- The services ----------------------------------------------------------------------------
@@ -1315,7 +1265,7 @@ def seats_import(*, rows, user=None, dry_run=True, source="", letters=None):
     """Import seat rows (as rows_read returns them): plan every row, then write all of it in
     one transaction, unless dry_run or any row has a problem.
 
-    user: the importing user, for the history and the curator scope; None runs as a site
+    user: the importing user, for the history and for curation.rules; None runs as a site
     administrator. source: the file name, for the history's change reason. letters: the
     spreadsheet letter of each column, for the problems.
     """

@@ -376,6 +376,31 @@ def test_formula_guard_apostrophe_from_the_export_is_taken_off():
     assert Person.objects.get().phone == "+44 1429 000000"
 
 
+def test_an_export_imports_back_unchanged(client):
+    """The export and the import share one format (partnerships/formats.py): every format's
+    download of every seat, current and past, imports back changing nothing. Here with a
+    partnership of two areas, a seat without an organisation, contact details published and
+    not, and a phone number the formula guard protects."""
+    rows = seat_rows()
+    for jane in rows[:2]:
+        jane["phone"] = "+44 1429 000000"
+    rows.append({**SEAT, "person": "Cy Dee", "organisation": "", "organisation_is_womens": ""})
+    assert run("seats", to_csv(rows)).written
+    tees = Partnership.objects.get()
+    tees.areas.add(area(MIDDLESBROUGH))
+    before = snapshot()
+    for fmt in ("csv", "xlsx"):
+        response = client.get(reverse(f"exports:seats_{fmt}"), {"status": "all"})
+        data = b"".join(response.streaming_content)
+        if fmt == "csv":
+            assert b"'+44 1429 000000" in data and data.count(b"\r\n") == 5
+        result = run("seats", data, filename=f"export.{fmt}")
+        assert result.ok, messages(result)
+        assert len(result.rows) == 4 and not result.has_changes, result.rows
+        assert result.ignored_columns == ["area_name", "region"]
+    assert snapshot() == before
+
+
 # --- Problems: row, column and value, and nothing written ------------------------------------
 
 
@@ -588,7 +613,10 @@ def test_a_curator_imports_only_rows_in_their_areas():
     assert Seat.history.get().history_user == curator
 
 
-def test_a_curator_cannot_change_a_person_or_organisation_outside_their_areas():
+def test_a_curator_cannot_change_an_organisation_outside_their_areas_nor_find_a_person_there():
+    """Issue 9: a person who sits elsewhere is invisible to a curator's import. The row makes a
+    new person in the curator's area (no problem names her: that would confirm where she
+    sits); the organisation, shared, is used but its flag cannot be changed."""
     elsewhere = SeatFactory(
         body__partnership__areas=[area(CAMDEN)],
         person__name="Jane Smith",
@@ -598,12 +626,21 @@ def test_a_curator_cannot_change_a_person_or_organisation_outside_their_areas():
     curator = curator_of(HARTLEPOOL)
     before = snapshot()
     result = run("seats", to_csv([{**SEAT, "email": "new@example.org"}]), user=curator)
-    assert {(p.row, p.column) for p in result.problems} == {
-        (2, "person"),
-        (2, "organisation_is_womens"),
-    }
-    assert "person 'Jane Smith' is outside the areas you curate" in "\n".join(messages(result))
+    assert [(p.row, p.column) for p in result.problems] == [(2, "organisation_is_womens")]
+    assert "Jane Smith" not in "\n".join(messages(result))
     assert snapshot() == before
+
+    row = {**SEAT, "email": "new@example.org", "organisation_is_womens": ""}
+    result = run("seats", to_csv([row]), user=curator)
+    assert result.written, messages(result)
+    assert result.counts["people"] == {"created": 1, "changed": 0, "unchanged": 0}
+    assert result.counts["organisations"] == {"created": 0, "changed": 0, "unchanged": 1}
+    elsewhere.person.refresh_from_db()
+    assert elsewhere.person.email != "new@example.org"
+    assert list(elsewhere.person.seats.all()) == [elsewhere]
+    assert Person.objects.get(email="new@example.org").seats.get().organisation == (
+        elsewhere.organisation
+    )
 
 
 # --- The admin: upload, preview, confirm -----------------------------------------------------
