@@ -10,8 +10,9 @@ areas: at scale 1, 3,500 partnerships, 35,000 bodies (a board and nine themed gr
 500,000 seats, 400,000 people, 50,000 organisations and 5,000 networks, from one
 random.Random(seed). Rows go in by raw bulk inserts with explicit primary keys (executemany
 on SQLite, COPY on PostgreSQL), with search names and slugs filled here because bulk inserts
-skip save(), and no history rows. A marker table (bench_dataset) records the seed, scale and
-generator version; a database whose marker matches is reused unless --rebuild.
+skip save(); then each record gets its first version in history, as load_demo's do
+(curation.history). A marker table (bench_dataset) records the seed, scale and generator
+version; a database whose marker matches is reused unless --rebuild.
 
 `measure` serves the pages in-process through django.test.Client with the production
 settings (DEBUG off), and prints and saves (as JSON) median and p95 server times, queries
@@ -773,6 +774,7 @@ def build(*, scale, seed):
     from django.core.management.color import no_style
     from django.db import connection, transaction
 
+    from curation.history import history_first_versions_ensure
     from networks.models import Network
     from partnerships.models import (
         Area,
@@ -830,6 +832,10 @@ def build(*, scale, seed):
                 f"INSERT INTO {MARKER_TABLE} (key, value) VALUES ('dataset', %s)",
                 [json.dumps(marker)],
             )
+        started = time.perf_counter()
+        versions = sum(history_first_versions_ensure(reason="Bench data").values())
+        seconds = time.perf_counter() - started
+        print(f"    {'first versions':<34}{versions:>9,} rows {seconds:6.1f}s", flush=True)
     if vendor == "sqlite":
         raw.execute("PRAGMA foreign_keys = ON")
     else:

@@ -5,8 +5,9 @@ import writes its own in bulk (`curation.imports.Writer`). Rows that arrive anot
 (load_demo's bulk inserts, the bench's COPY, rows from before history was switched on) would
 have none, and then a curator's first edit could not be undone: the oldest version the
 History page offers would be the edited one. `history_first_versions_ensure` gives each such
-record a "+" (created) version, with the many-to-many rows its model's history tracks, in
-bulk, as simple-history's `populate_history` does (but per record, not per empty table).
+record a "+" (created) version, with the many-to-many rows its model's history tracks, as
+simple-history's `populate_history` does (but per record, not per empty table, and with one
+INSERT ... SELECT per table, fast enough for the bench's million records).
 
 The same code runs on the live models and, in a data migration, on the migration's historical
 models (`apps`): the tables are found by name from the live models, then taken from `apps`.
@@ -15,7 +16,8 @@ models (`apps`): the tables are found by name from the live models, then taken f
 from dataclasses import dataclass
 
 from django.apps import apps as global_apps
-from django.db.models import Exists, OuterRef
+from django.db import connections, router
+from django.db.models import Max
 from django.utils import timezone
 from simple_history.utils import (
     get_history_model_for_model,
@@ -72,33 +74,25 @@ def tracked(label, apps=global_apps):
     return Tracked(model, history, fields, tuple(m2ms))
 
 
-def history_m2m_copy(model, entries, *, apps=global_apps, batch_size=BATCH_SIZE):
-    """Copy the many-to-many rows of the records of just-written history `entries` into
-    them, as a save() does (HistoricalRecords.create_historical_record_m2ms) and as
-    simple-history's bulk functions do not."""
+def history_m2m_copy(model, versions, *, apps=global_apps, batch_size=BATCH_SIZE):
+    """Copy the many-to-many rows of records of `model` into their just-written versions
+    (`versions`: {record pk: version pk}), as a save() does
+    (HistoricalRecords.create_historical_record_m2ms) and simple-history's bulk functions
+    do not."""
     m2ms = tracked(model._meta.label, apps).m2ms
-    if not m2ms or not entries:
-        return
-    entry_for = {entry.id: entry.pk for entry in entries}
-    if None in entry_for.values():
-        raise NotImplementedError(
-            "Many-to-many history needs a database that returns ids from bulk inserts "
-            "(PostgreSQL, or SQLite 3.35 or later)."
-        )
-    ids = list(entry_for)
+    ids = list(versions)
     for m2m in m2ms:
         own, other = f"{m2m.own}_id", f"{m2m.other}_id"
         for start in range(0, len(ids), batch_size):
-            links = m2m.through._base_manager.filter(
-                **{f"{own}__in": ids[start : start + batch_size]}
-            )
+            some = ids[start : start + batch_size]
+            links = m2m.through._base_manager.filter(**{f"{own}__in": some}).order_by("pk")
             rows = [
                 m2m.history(
-                    history_id=entry_for[getattr(link, own)],
+                    history_id=versions[getattr(link, own)],
                     id=link.pk,
                     **{own: getattr(link, own), other: getattr(link, other)},
                 )
-                for link in links.order_by("pk")
+                for link in links
             ]
             m2m.history._base_manager.bulk_create(rows, batch_size=batch_size)
 
@@ -110,33 +104,46 @@ def history_first_versions_ensure(
     first version: "+", dated now, no user, `reason`, with its many-to-many rows. Records
     with any version are left alone, so running it again adds nothing. `apps`: a data
     migration's, to use its historical models. Returns {model label: versions added}."""
-    labels = [model._meta.label for model in models or curated_models()]
     date = timezone.now()
     added = {}
-    for label in labels:
+    for model in models or curated_models():
         try:
-            t = tracked(label, apps)
+            t = tracked(model._meta.label, apps)
         except LookupError:  # a model that comes in a later migration
             continue
-        versions = t.history._base_manager.filter(id=OuterRef("pk"))
-        missing = t.model._base_manager.filter(~Exists(versions)).order_by("pk")
-        ids = list(missing.values_list("pk", flat=True))
-        for start in range(0, len(ids), batch_size):
-            records = t.model._base_manager.filter(pk__in=ids[start : start + batch_size])
-            entries = [
-                t.history(
-                    history_date=date,
-                    history_type="+",
-                    history_user_id=None,
-                    history_change_reason=reason,
-                    **{name: getattr(record, name) for name in t.fields},
-                )
-                for record in records
-            ]
-            t.history._base_manager.bulk_create(entries, batch_size=batch_size)
-            history_m2m_copy(t.model, entries, apps=apps, batch_size=batch_size)
-        added[label] = len(ids)
+        versions = t.history._base_manager
+        last = versions.aggregate(last=Max("pk"))["last"] or 0
+        added[model._meta.label] = _first_versions_insert(t, date=date, reason=reason)
+        if t.m2ms and added[model._meta.label]:
+            new = versions.filter(pk__gt=last, history_type="+", history_date=date)
+            pk = t.model._meta.pk.attname
+            history_m2m_copy(
+                t.model, dict(new.values_list(pk, "pk")), apps=apps, batch_size=batch_size
+            )
     return added
+
+
+def _first_versions_insert(t, *, date, reason):
+    """One INSERT ... SELECT of a "+" version of each record of t.model that has none;
+    returns how many. In the database rather than as objects (bulk_history_create): 100,000
+    bench records take 1.5 s instead of 32 s on SQLite, 3 s instead of 23 s on PostgreSQL."""
+    connection = connections[router.db_for_write(t.history)]
+    q = connection.ops.quote_name
+    model, history = t.model._meta, t.history._meta
+
+    def columns(meta, names, prefix=""):
+        return ", ".join(prefix + q(meta.get_field(name).column) for name in names)
+
+    stamp = ["history_date", "history_type", "history_change_reason", "history_user"]
+    sql = (
+        f"INSERT INTO {q(history.db_table)} ({columns(history, [*t.fields, *stamp])}) "
+        f"SELECT {columns(model, t.fields, 'r.')}, %s, %s, %s, NULL "
+        f"FROM {q(model.db_table)} r WHERE NOT EXISTS (SELECT 1 FROM {q(history.db_table)} h "
+        f"WHERE h.{columns(history, [model.pk.name])} = r.{q(model.pk.column)})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [connection.ops.adapt_datetimefield_value(date), "+", reason])
+        return cursor.rowcount
 
 
 def history_forget(model, ids, *, batch_size=BATCH_SIZE):
