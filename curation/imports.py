@@ -103,6 +103,7 @@ from partnerships.models import Area, Body, Organisation, Partnership, Person, S
 from partnerships.text import fold
 
 from . import rules
+from .history import history_m2m_copy
 
 FORMATS = {"seats": SEATS, "networks": NETWORKS}
 COLUMNS = {kind: fmt.import_headers for kind, fmt in FORMATS.items()}
@@ -595,11 +596,6 @@ class Slugs:
         return slug
 
 
-def batches(items, size):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 class Writer:
     """Bulk writes, each created or changed record getting one history entry with the
     importing user and the reason, many-to-many rows included (as a save would record them).
@@ -654,32 +650,8 @@ class Writer:
             default_change_reason=self.reason,
         )
         # simple-history's bulk functions leave out the many-to-many rows a save() copies
-        # into the entry (HistoricalRecords.create_historical_record_m2ms): copy them here.
-        m2m_fields = getattr(manager.model, "_history_m2m_fields", ())
-        if not m2m_fields:
-            return
-        entry_for = {entry.id: entry.pk for entry in entries}
-        for m2m_field in m2m_fields:
-            through = m2m_field.remote_field.through
-            own = get_m2m_field_name(m2m_field)
-            other = get_m2m_reverse_field_name(m2m_field)
-            m2m_history = getattr(manager.model, m2m_field.name).model
-            ids = list(entry_for)
-            rows = []
-            for some in batches(ids, 500):
-                links = through._default_manager.filter(**{f"{own}_id__in": some})
-                rows += [
-                    m2m_history(
-                        history_id=entry_for[getattr(link, f"{own}_id")],
-                        id=link.pk,
-                        **{
-                            f"{own}_id": getattr(link, f"{own}_id"),
-                            f"{other}_id": getattr(link, f"{other}_id"),
-                        },
-                    )
-                    for link in links.order_by("pk")
-                ]
-            m2m_history._default_manager.bulk_create(rows, batch_size=BATCH_SIZE)
+        # into the entry: curation.history copies them, as it does for first versions.
+        history_m2m_copy(model, {entry.id: entry.pk for entry in entries})
 
 
 def reason_for(source):
