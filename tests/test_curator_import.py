@@ -582,6 +582,30 @@ def test_a_file_that_is_not_utf8_gives_an_encoding_error():
     assert Seat.objects.count() == 0
 
 
+@pytest.mark.parametrize("filename", ["seats.csv", "seats.xlsx"])
+def test_reading_stops_at_the_row_limit(monkeypatch, filename):
+    """Rows past the limit are not read at all: an .xlsx is parsed as its rows are used."""
+    from curation import imports
+
+    monkeypatch.setattr(imports, "MAX_ROWS", 2)
+    read = []
+    xlsx_rows = imports._xlsx_rows
+
+    def counted(workbook):
+        for row in xlsx_rows(workbook):
+            read.append(row)
+            yield row
+
+    monkeypatch.setattr(imports, "_xlsx_rows", counted)
+    rows = [{**SEAT, "person": f"Person {n}"} for n in range(6)]
+    data = to_xlsx(rows) if filename.endswith(".xlsx") else to_csv(rows)
+    result = run("seats", data, filename=filename)
+    assert messages(result) == ["row 4: the file has more than 2 rows; split it."]
+    if filename.endswith(".xlsx"):
+        assert len(read) == 4  # the header, two rows, and the one past the limit
+    assert Seat.objects.count() == 0
+
+
 def test_files_that_are_not_spreadsheets():
     assert "empty" in messages(run("seats", b""))[0]
     assert "old Excel .xls" in messages(run("seats", b"\xd0\xcf\x11\xe0rest"))[0]

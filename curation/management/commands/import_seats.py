@@ -3,8 +3,8 @@
 Imports seats from a UTF-8 CSV or .xlsx file in the format of DESIGN.md ("Open formats"),
 exactly as the admin's import does: every row is checked first, and a file with any problem
 writes nothing. --dry-run shows what would be created and changed. --user imports as that
-curator (their areas only, and their name in the history); without it the command runs as a
-site administrator.
+curator, exactly as their upload in the admin would (curation.rules decides what they may
+change; their name goes in the history); without it the command runs as a site administrator.
 """
 
 from pathlib import Path
@@ -27,8 +27,9 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--user",
-            help="Import as this user: only the areas they curate, and their name in the "
-            "history. Without it the import runs as a site administrator.",
+            help="Import as this user: only what they may change (people elsewhere are not "
+            "matched: a row naming one makes a new person), and their name in the history. "
+            "Without it the import runs as a site administrator.",
         )
 
     def handle(self, *args, file, dry_run, user, **options):
