@@ -718,6 +718,7 @@ class Resolver:
         self.refs = {}
         self.tally = Tally()
         self.changed = {}  # pk -> (record, {changed fields})
+        self.rows = {}  # for records a file may name only once: key -> first row naming it
 
     @cached_property
     def changeable(self):
@@ -750,6 +751,16 @@ class Resolver:
 
     def new(self):
         return [ref for ref in self.refs.values() if ref.existing is None]
+
+    def first_naming(self, key, line, column, what):
+        """Whether line is the first row naming key; else a problem names the first."""
+        first = self.rows.setdefault(key, line.number)
+        if first != line.number:
+            value = line.cells.row.values[column]
+            line.cells.problem(
+                column, value, f"{column} {value!r}: this row repeats row {first}, the same {what}."
+            )
+        return first == line.number
 
 
 class Areas:
@@ -1023,21 +1034,12 @@ class Seats(Resolver):
             if seat.person_id is not None:  # erased at the person's request: nothing to match
                 self.found.setdefault((seat.body_id, seat.person_id, seat.start_date), seat)
         self.organisation_names = organisation_names
-        self.rows = {}  # (body key, person key, start date) -> row number
         self.created = []  # (body, person, organisation, start date, values)
 
     def resolve(self, line, outcome, body, person, org):
         cells, start = line.cells, line["start_date"]
-        key = (body, person, start)  # the body's and the person's Refs
-        if key in self.rows:
-            same = ", ".join(f"{c} {cells.row.values[c]!r}" for c in self.KEY)
-            cells.problem(
-                "person",
-                line["person"],
-                f"person {line['person']!r}: this row repeats row {self.rows[key]}, the same "
-                f"seat ({same}).",
-            )
-        self.rows.setdefault(key, line.number)
+        same = ", ".join(f"{c} {cells.row.values[c]!r}" for c in self.KEY)
+        self.first_naming((body, person, start), line, "person", f"seat ({same})")
         if cells.count:
             return False
         wanted = {c: line[c] for c in ("sector", "role", "selection", "end_date")}
@@ -1097,21 +1099,14 @@ class Networks(Resolver):
         links = Network.areas.through.objects.values_list("area_id", "network_id")
         for area_id, network_id in links.order_by("network_id"):
             self.found.setdefault((area_id, name_key(by_pk[network_id].name)), by_pk[network_id])
-        self.rows = {}  # (area id, name key) -> row number
         self.fields = {column.header: column.field for column in NETWORKS.imported if column.field}
 
     def resolve(self, line, outcome):
         cells, name, area = line.cells, line["name"], line["area_code"]
         key = (area.pk, name_key(name))
-        if key in self.rows:
-            cells.problem(
-                "name",
-                name,
-                f"name {name!r}: this row repeats row {self.rows[key]}, the same network "
-                f"(name {name!r}, area_code {area.gss_code!r}).",
-            )
+        what = f"network (name {name!r}, area_code {area.gss_code!r})"
+        if not self.first_naming(key, line, "name", what):
             return False
-        self.rows[key] = line.number
         existing = self.found.get(key)
         if existing is not None and existing.pk not in self.changeable:
             cells.problem(
