@@ -38,7 +38,16 @@ from .choices import (
     Selection,
     Theme,
 )
-from .models import Area, Body, Document, Organisation, Partnership, Person, Seat
+from .models import (
+    Area,
+    Body,
+    Document,
+    Organisation,
+    Partnership,
+    Person,
+    Seat,
+    curated_models,
+)
 
 DEFAULT_SEED = 2008
 
@@ -374,8 +383,31 @@ PAST_SEAT_SHARE = 0.22
 PUBLISH_CONTACT_SHARE = 0.55
 STALE_SHARE = 0.35  # records last verified more than a year ago
 
-# Deleted children first; every one of them carries `is_demo`.
-DEMO_MODELS = [Seat, Document, Network, Body, Person, Partnership, Organisation]
+
+def children_first(models):
+    """models ordered so that each comes before every model it points at (a seat before its
+    body, person and organisation), the order in which their rows can be deleted."""
+    remaining, ordered = list(models), []
+    while remaining:
+        for model in remaining:
+            pointed_at = any(
+                field.related_model is model
+                for other in remaining
+                if other is not model
+                for field in other._meta.get_fields()
+                if field.concrete and field.is_relation
+            )
+            if not pointed_at:
+                ordered.append(model)
+                remaining.remove(model)
+                break
+        else:
+            raise ValueError(f"Curated models point at each other: {remaining}")
+    return ordered
+
+
+# Every curated model carries `is_demo`; children are deleted first.
+DEMO_MODELS = children_first(curated_models())
 DEMO_REASON = "Demo data (load_demo)"  # the change reason of the demo records' first versions
 
 

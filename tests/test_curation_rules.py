@@ -16,6 +16,7 @@ from curation.models import Correction
 from curation.services import curator_setup, curators_group_ensure
 from lsp_directory.caching import stamped_models
 from networks.models import Network
+from partnerships.demo import DEMO_MODELS
 from partnerships.models import (
     Area,
     Organisation,
@@ -62,6 +63,7 @@ def test_every_ruled_model_declares_paths_that_end_at_an_area(model):
 @pytest.mark.parametrize("model", CURATED, ids=lambda m: m.__name__)
 def test_every_curated_model_is_in_every_derived_list(model):
     assert model in stamped_models()
+    assert model in DEMO_MODELS
     group = curators_group_ensure()
     for action in ("add", "change", "delete", "view"):
         codename = f"{action}_{model._meta.model_name}"
