@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
+
 def stamped_models():
     """Every curated model: what public pages show."""
     from partnerships.models import curated_models

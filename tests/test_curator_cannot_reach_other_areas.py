@@ -26,6 +26,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from curation.imports import NETWORK_COLUMNS, SEAT_COLUMNS
 from curation.models import Correction
 from curation.services import curator_setup, person_erase
 from networks.models import Network
@@ -174,9 +175,7 @@ def snapshot():
     for model in [*curated_models(), Correction]:
         related = [f.name for f in model._meta.many_to_many]
         if model is not Organisation:  # shared: any curator may choose one for a seat
-            related += [
-                r.get_accessor_name() for r in model._meta.related_objects if r.one_to_many
-            ]
+            related += [r.get_accessor_name() for r in model._meta.related_objects if r.one_to_many]
         for obj in model._default_manager.prefetch_related(*related):
             values = {f.attname: getattr(obj, f.attname) for f in model._meta.concrete_fields}
             for name in related:
@@ -300,36 +299,6 @@ def via_autocomplete(client, superuser_client, target):
     return responses
 
 
-SEAT_HEADER = [
-    "area_code",
-    "partnership",
-    "body",
-    "body_kind",
-    "theme",
-    "person",
-    "role",
-    "sector",
-    "organisation",
-    "organisation_is_womens",
-    "email",
-    "phone",
-    "publish_contact",
-    "selection",
-    "start_date",
-    "end_date",
-]
-NETWORK_HEADER = [
-    "name",
-    "kind",
-    "area_code",
-    "status",
-    "funding",
-    "checked_on",
-    "website",
-    "email",
-]
-
-
 def csv_bytes(header, row):
     out = io.StringIO()
     writer = csv.DictWriter(out, header)
@@ -346,7 +315,7 @@ def via_import(client, superuser_client, target):
         kind, data = (
             "networks",
             csv_bytes(
-                NETWORK_HEADER,
+                NETWORK_COLUMNS,
                 {
                     "name": record.name,
                     "kind": record.kind,
@@ -389,7 +358,7 @@ def via_import(client, superuser_client, target):
                 "start_date": record.start_date.isoformat(),
                 "role": "Taken",
             }
-        kind, data = "seats", csv_bytes(SEAT_HEADER, row)
+        kind, data = "seats", csv_bytes(SEAT_COLUMNS, row)
     upload = client.post(
         reverse("curation_import:upload", args=[kind]),
         {"file": SimpleUploadedFile("attack.csv", data)},

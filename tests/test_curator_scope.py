@@ -592,9 +592,7 @@ def organisation_data(org, **values):
     } | values
 
 
-def test_organisations_are_all_visible_but_only_wholly_ours_change(
-    client, curator, ours, theirs
-):
+def test_organisations_are_all_visible_but_only_wholly_ours_change(client, curator, ours, theirs):
     national = OrganisationFactory(name="National Women's Charity")
     both = OrganisationFactory(name="Tees and Thames Trust")
     both.areas.set([ours.area, theirs.area])

@@ -20,6 +20,7 @@ from django.urls import reverse
 
 from curation import uploads
 from curation.erasure import REDACTED, STRUCK
+from curation.imports import SEAT_COLUMNS
 from curation.models import Correction
 from curation.services import curator_setup, person_erase
 from partnerships.models import Body, Person, Seat
@@ -41,24 +42,6 @@ EMAIL = "ada.lovelace@analytical.example"
 PHONE = "01429 777123"
 TRACES = [NAME, EMAIL, PHONE]
 QUEUE = "/admin/curation/correction/"
-SEAT_COLUMNS = [  # the open import format (DESIGN.md)
-    "area_code",
-    "partnership",
-    "body",
-    "body_kind",
-    "theme",
-    "person",
-    "role",
-    "sector",
-    "organisation",
-    "organisation_is_womens",
-    "email",
-    "phone",
-    "publish_contact",
-    "selection",
-    "start_date",
-    "end_date",
-]
 TEXT_TYPES = {
     "CharField",
     "TextField",
