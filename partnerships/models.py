@@ -78,6 +78,9 @@ class Curated(models.Model):
     # as paths tried in turn; empty for a record with its own page (get_absolute_url).
     shown_on = ()
 
+    class Meta:
+        abstract = True
+
     def public_page(self):
         """The record whose public page shows this one."""
         for path in self.shown_on:
@@ -87,9 +90,6 @@ class Curated(models.Model):
             if owner is not None:
                 return owner
         return self
-
-    class Meta:
-        abstract = True
 
     @property
     def is_stale(self):
