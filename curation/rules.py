@@ -38,8 +38,10 @@ def curated_area_ids(user):
     """None for a site administrator (no limit); else the ids of the areas user curates, cached
     on the user object.
 
-    A region covers its areas, a county its districts, and a reorganised area both the areas
-    it replaced and those that replaced it, so records filed under older areas stay in reach.
+    A region brings its areas and a county its districts. An area abolished in a
+    reorganisation comes with its successors only when the curator has every one of them:
+    records filed under Cumbria belong to the curators of Cumberland and of Westmorland and
+    Furness together, not to either alone.
     """
     if user is None or user.is_superuser:
         return None
@@ -52,10 +54,12 @@ def curated_area_ids(user):
     if curator:
         direct = Area.objects.filter(Q(curators=curator) | Q(region__curators=curator))
         ids = set(direct.values_list("pk", flat=True))
-        related = Area.objects.filter(
-            Q(parent__in=ids) | Q(replaced_by__in=ids) | Q(replaces__in=ids)
-        )
-        ids |= set(related.values_list("pk", flat=True))
+        ids |= set(Area.objects.filter(parent__in=ids).values_list("pk", flat=True))
+        successors = Area.replaces.through.objects.values_list("to_area_id", "from_area_id")
+        succeeded_by = {}
+        for old, new in successors:
+            succeeded_by.setdefault(old, set()).add(new)
+        ids |= {old for old, new in succeeded_by.items() if new <= ids}
     user._curated_area_ids = ids
     return ids
 

@@ -188,3 +188,38 @@ def test_where_a_record_would_land(curator):
     assert rules.lands_within(curator, Person, {"name": "Anyone"})
     assert rules.areas_of(ours) == {hartlepool.pk}
     assert rules.areas_of(Organisation.objects.create(name="Nowhere", kind="vcs")) == set()
+
+
+# --- Areas that were reorganised -------------------------------------------------------------
+
+CUMBERLAND, WESTMORLAND, CUMBRIA, CARLISLE, KENDAL = (
+    "E06000063",
+    "E06000064",
+    "E10000006",
+    "E07000028",
+    "E07000031",  # South Lakeland, now in Westmorland and Furness
+)
+
+
+def test_an_abolished_area_belongs_to_all_its_successors_together():
+    """Cumbria (a county, abolished in 2023) was split between Cumberland and Westmorland and
+    Furness: its records are for a curator of both, not of either alone; Carlisle went
+    wholly into Cumberland, so it comes with Cumberland."""
+    cumberland = curator_setup(username="cumberland-cvs", area_codes=[CUMBERLAND])[0].user
+    both = curator_setup(username="cumbria-rcc", area_codes=[CUMBERLAND, WESTMORLAND])[0].user
+    county_wide = SeatFactory(body=BoardFactory(partnership__areas=[area(CUMBRIA)]))
+    carlisle = SeatFactory(body=BoardFactory(partnership__areas=[area(CARLISLE)]))
+    kendal = SeatFactory(body=BoardFactory(partnership__areas=[area(KENDAL)]))
+    assert allowed(cumberland, county_wide.person) == set()
+    assert allowed(cumberland, county_wide) == set()
+    assert allowed(cumberland, carlisle.person) == ALL
+    assert allowed(cumberland, kendal) == set()
+    for record in (county_wide.person, carlisle.person, kendal.person):
+        assert allowed(both, record) == ALL
+
+
+def test_a_curator_of_an_abolished_district_does_not_get_its_successor():
+    carlisle = curator_setup(username="carlisle-cvs", area_codes=[CARLISLE])[0].user
+    cumberland_wide = SeatFactory(body=BoardFactory(partnership__areas=[area(CUMBERLAND)]))
+    assert allowed(carlisle, cumberland_wide.person) == set()
+    assert rules.curated_area_ids(carlisle) == {area(CARLISLE).pk}
