@@ -10,8 +10,9 @@ import logging
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.views.decorators.http import require_http_methods
+
+from lsp_directory.client import client_key
 
 from .forms import REPORTABLE, CorrectionForm
 from .models import Correction
@@ -20,12 +21,6 @@ logger = logging.getLogger(__name__)
 
 RATE_LIMIT = 5
 RATE_WINDOW = datetime.timedelta(hours=1)
-
-
-def client_key(request):
-    """HMAC-SHA256, keyed with SECRET_KEY, of the client's IP address: 64 hex characters."""
-    address = request.META.get("REMOTE_ADDR", "")
-    return salted_hmac("curation.Correction.client_key", address, algorithm="sha256").hexdigest()
 
 
 def is_rate_limited(client):

@@ -8,6 +8,8 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
+from .client import client_key
+
 request_log = logging.getLogger("lsp_directory.requests")
 log = logging.getLogger(__name__)
 
@@ -20,7 +22,12 @@ class JsonFormatter(logging.Formatter):
 
 
 class RequestLogMiddleware:
-    """One structured line per request: method, path, status, duration, user kind."""
+    """One structured line per request: method, path, status, duration, user kind, client.
+
+    The client is the keyed hash that the report rate limit stores (lsp_directory.client),
+    never the address: one client's requests can be followed, and a log in which every line
+    has the same client says that TRUSTED_PROXY_HOPS does not match the proxies in front.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -34,6 +41,7 @@ class RequestLogMiddleware:
             "status": response.status_code,
             "ms": round((time.perf_counter() - started) * 1000, 1),
             "staff": bool(getattr(getattr(request, "user", None), "is_staff", False)),
+            "client": client_key(request),
         }
         level = logging.WARNING if response.status_code >= 500 else logging.INFO
         request_log.log(level, "%(method)s %(path)s %(status)s", fields, extra={"fields": fields})

@@ -79,6 +79,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_VERBOSE = False
+# Behind TRUSTED_PROXY_HOPS proxies (see lsp_directory/client.py); 0 reads no forwarded header.
+TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
+# The lockout counts the client that the rate limit and the request log see.
+AXES_CLIENT_IP_CALLABLE = "lsp_directory.client.client_address"
 
 ROOT_URLCONF = "lsp_directory.urls"
 WSGI_APPLICATION = "lsp_directory.wsgi.application"
