@@ -356,7 +356,8 @@ class CuratedAdmin(SimpleHistoryAdmin):
         record_verifier(request, form)
         restored = getattr(form, "history_record", None)
         if restored is not None:
-            when = date_format(timezone.localtime(restored.history_date), "DATETIME_FORMAT")
+            # To the second, as the History list shows it.
+            when = date_format(timezone.localtime(restored.history_date), "j M Y, H:i:s")
             obj._change_reason = f"Restored the version of {when}"
         super().save_model(request, obj, form, change)
 

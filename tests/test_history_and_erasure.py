@@ -1,5 +1,7 @@
 """Who changed what and when, with restore; and erasing a person at their request."""
 
+import re
+
 import pytest
 from django.contrib.admin.models import DELETION, LogEntry
 from django.core.exceptions import PermissionDenied
@@ -108,6 +110,7 @@ def test_reverting_restores_the_earlier_version(client, curator, partnership):
     assert partnership.website == original.website
     restored = partnership.history.filter(history_user=curator).latest("history_date")
     assert restored.history_change_reason.startswith("Restored the version of")
+    assert re.search(r"\d\d:\d\d:\d\d$", restored.history_change_reason)
 
 
 def test_a_revert_page_starts_from_the_versions_areas(admin_client, partnership):
