@@ -100,7 +100,6 @@ from networks.models import Network
 from partnerships.choices import ORGANISATION_KIND_FOR_SECTOR
 from partnerships.formats import INVALID, SEATS, Invalid, unguarded
 from partnerships.models import Area, Body, Organisation, Partnership, Person, Seat
-from partnerships.text import fold
 
 from . import rules
 from .history import history_m2m_copy
@@ -835,7 +834,9 @@ class Partnerships(Resolver):
         new, slugs = self.new(), Slugs(Partnership)
         for ref in new:
             name = ref.cells.row.values["partnership"]
-            ref.obj = Partnership(name=name, slug=slugs.make(name), search_name=fold(name))
+            ref.obj = Partnership(
+                name=name, slug=slugs.make(name), search_name=Partnership.folded(name)
+            )
         writer.create(
             Partnership, [ref.obj for ref in new], m2m={"areas": [ref.area_ids for ref in new]}
         )

@@ -45,8 +45,13 @@ def unique_slug(instance, value, max_length=80):
 class FoldedName:
     """Keeps search_name, the folded form of name that search matches, in step with name."""
 
+    @classmethod
+    def folded(cls, name):
+        """name as search matches it, cut to fit: folding can lengthen it ("&" is " and ")."""
+        return fold(name)[: cls._meta.get_field("search_name").max_length]
+
     def save(self, *args, **kwargs):
-        self.search_name = fold(self.name)
+        self.search_name = self.folded(self.name)
         super().save(*args, **kwargs)
 
 

@@ -392,7 +392,7 @@ def load_places(*, records=None):
             continue
         wanted[place.source] = Place(
             name=place.name,
-            search_name=fold(place.name),
+            search_name=Place.folded(place.name),
             area_id=area_ids[place.gss_code],
             population=place.population,
             source=place.source,

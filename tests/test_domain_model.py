@@ -194,3 +194,26 @@ def test_contact_details_are_public_only_with_consent():
     assert seat.person.public_phone == ""
     seat.person.publish_contact = True
     assert seat.person.public_email == "private@example.org"
+
+
+def test_a_name_that_folds_longer_still_fits_its_search_name(admin_user):
+    """Folding spells "&" as " and ": 200 of them would not fit the search column (a
+    PostgreSQL error at an import's confirm, after a clean preview)."""
+    from curation.imports import SEAT_COLUMNS, file_import
+
+    name = "&" * 200
+    partnership = PartnershipFactory(name=name)
+    assert len(partnership.search_name) <= 250
+    row = {column: "" for column in SEAT_COLUMNS} | {
+        "area_code": "E06000002",
+        "partnership": "& " * 99 + "&",
+        "body": "Board",
+        "body_kind": "board",
+        "person": "Ann Example",
+        "sector": "vcs",
+    }
+    data = (",".join(SEAT_COLUMNS) + "\n" + ",".join(row[c] for c in SEAT_COLUMNS)).encode()
+    result = file_import(kind="seats", data=data, filename="x.csv", user=admin_user, dry_run=False)
+    assert result.written, [str(problem) for problem in result.problems]
+    imported = Partnership.objects.get(name=row["partnership"])
+    assert imported.search_name == Partnership.folded(row["partnership"])
