@@ -1,12 +1,12 @@
 """Bulk import in the curator admin: upload a file, preview what it would do, confirm.
 
 The views only move a file between the steps and show what curation.imports returns. The
-uploaded file waits in curation.uploads' private folder under a random token; the token is
-kept in the uploader's session, so nobody else (no other session) can preview, confirm or
-cancel it. Each step reads the file again: the preview is a dry run, and the confirm step
-validates the whole file once more before it writes anything (the directory may have changed
-in between). The file is deleted when the import is confirmed or cancelled, and at the latest
-a day after it was uploaded.
+uploaded file waits in the database (curation.uploads), where every server sees it, under a
+random token; the token is kept in the uploader's session, so nobody else (no other session)
+can preview, confirm or cancel it. Each step reads the file again: the preview is a dry run,
+and the confirm step validates the whole file once more before it writes anything (the
+directory may have changed in between). The file is deleted when the import is confirmed or
+cancelled, and at the latest a day after it was uploaded.
 """
 
 from pathlib import Path
@@ -94,12 +94,10 @@ def changelist_url(kind):
 def store_upload(request, kind, filename, data):
     """Keep the file; the session keeps only its token, kind and uploader, never the file's
     name or anything in it."""
-    token = uploads.save(data, filename)
-    kept = {
-        key: entry
-        for key, entry in request.session.get(SESSION_KEY, {}).items()
-        if uploads.exists(key)  # forget this session's uploads whose files are gone
-    }
+    token = uploads.save(data, filename, owner=request.user)
+    entries = request.session.get(SESSION_KEY, {})
+    waiting = uploads.still_waiting(list(entries))  # forget this session's uploads that are gone
+    kept = {key: entry for key, entry in entries.items() if key in waiting}
     kept[token] = {"kind": kind, "user": request.user.pk}
     request.session[SESSION_KEY] = kept
     return token
@@ -116,8 +114,8 @@ def load_upload(request, kind, token):
     """(file name, bytes) of this session's upload, or 404."""
     check_upload(request, kind, token)
     try:
-        return uploads.read(token)
-    except (FileNotFoundError, ValueError):
+        return uploads.read(token, owner=request.user)
+    except uploads.Gone:
         raise Http404("This upload has expired. Upload the file again.") from None
 
 

@@ -55,9 +55,8 @@ NETWORK = {
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings, tmp_path):
+def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.IMPORT_UPLOAD_DIR = str(tmp_path / "uploads")
 
 
 @pytest.fixture

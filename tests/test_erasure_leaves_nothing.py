@@ -4,8 +4,7 @@ holds their name, email or phone; and import files never wait longer than they m
 import csv
 import io
 import json
-import os
-import time
+from datetime import timedelta
 
 import pytest
 from django.contrib.admin.models import LogEntry
@@ -17,11 +16,12 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from curation import uploads
 from curation.erasure import REDACTED, STRUCK
 from curation.imports import SEAT_COLUMNS
-from curation.models import Correction
+from curation.models import Correction, PendingUpload
 from curation.services import curator_setup, person_erase
 from partnerships.models import Body, Person, Seat
 
@@ -55,10 +55,8 @@ TEXT_TYPES = {
 
 
 @pytest.fixture(autouse=True)
-def private_uploads(settings, tmp_path):
+def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.IMPORT_UPLOAD_DIR = str(tmp_path / "uploads")
-    return tmp_path / "uploads"
 
 
 @pytest.fixture
@@ -138,14 +136,13 @@ def sessions_holding(*texts):
     return [text for text in texts for data in decoded if text.lower() in data.lower()]
 
 
-def files_holding(folder, *texts):
-    """Files under folder whose name or content holds one of texts."""
+def uploads_holding(*texts):
+    """Waiting uploads whose file name or content holds one of texts."""
     found = []
-    for path in folder.rglob("*") if folder.exists() else []:
-        if path.is_file():
-            content = (path.name + " ").encode() + path.read_bytes()
-            if any(text.lower().encode() in content.lower() for text in texts):
-                found.append(path)
+    for upload in PendingUpload.objects.all():
+        content = (upload.name + " ").encode() + bytes(upload.data)
+        if any(text.lower().encode() in content.lower() for text in texts):
+            found.append(upload.name)
     return found
 
 
@@ -233,7 +230,7 @@ def token_of(preview_url):
 
 
 def test_after_erasure_no_table_session_cache_or_upload_holds_them(
-    client, curator, partnership, board_seat, past_seat, private_uploads
+    client, curator, partnership, board_seat, past_seat
 ):
     person = board_seat.person
     # The public reports, through the real form, quoting the name, email and phone.
@@ -284,7 +281,7 @@ def test_after_erasure_no_table_session_cache_or_upload_holds_them(
         "curation_correction",
         "django_admin_log",
     }, before
-    assert files_holding(private_uploads, *TRACES)
+    assert uploads_holding(*TRACES)
     assert cache_holding(NAME)
 
     # Erased from the admin, by a curator of their area, after the confirmation page.
@@ -294,7 +291,7 @@ def test_after_erasure_no_table_session_cache_or_upload_holds_them(
 
     assert tables_holding(*TRACES) == {}
     assert sessions_holding(*TRACES) == []
-    assert files_holding(private_uploads, *TRACES) == []
+    assert uploads_holding(*TRACES) == []
     assert cache_holding(*TRACES) == []
     assert client.get(preview).status_code == 404
 
@@ -337,9 +334,7 @@ def test_the_seats_they_left_keep_their_history_without_them(curator, board_seat
     assert tables_holding(*TRACES) == {}
 
 
-def test_another_areas_curator_cannot_erase_and_nothing_changes(
-    client, curator, board_seat, private_uploads
-):
+def test_another_areas_curator_cannot_erase_and_nothing_changes(client, curator, board_seat):
     person = board_seat.person
     about_seat = report(board_seat, f"{NAME} is on {PHONE}.")
     preview = upload(client, seats_csv(), "seats.csv")
@@ -364,7 +359,7 @@ def test_another_areas_curator_cannot_erase_and_nothing_changes(
     assert about_seat.message == f"{NAME} is on {PHONE}."
     assert tables_holding(*TRACES) == before
     assert list(LogEntry.objects.values_list("object_repr", "change_message")) == log
-    assert files_holding(private_uploads, *TRACES)
+    assert uploads_holding(*TRACES)
     assert client.get(preview).status_code == 200
 
 
@@ -379,7 +374,7 @@ def test_the_session_keeps_only_the_uploads_token(client, curator, board_seat):
     assert token_of(preview) in json.dumps(Session.objects.get().get_decoded())
 
 
-def test_cancelling_an_import_deletes_the_upload(client, curator, board_seat, private_uploads):
+def test_cancelling_an_import_deletes_the_upload(client, curator, board_seat):
     preview = upload(client, seats_csv(role="Chair"), f"{NAME}.csv")
     page = client.get(preview).content.decode()
     assert f'formaction="{preview}"' in page  # the Cancel button beside Confirm
@@ -388,7 +383,7 @@ def test_cancelling_an_import_deletes_the_upload(client, curator, board_seat, pr
     assert response.redirect_chain[-1][0] == reverse("curation_import:upload", args=["seats"])
     messages = [str(m) for m in response.context["messages"]]
     assert messages == ["Import cancelled: the uploaded file has been deleted."]
-    assert list(private_uploads.iterdir()) == []
+    assert uploads.waiting() == []
     assert client.get(preview).status_code == 404
     assert client.post(preview).status_code == 404  # cancelled once only
     board_seat.refresh_from_db()
@@ -412,24 +407,23 @@ def test_another_session_cannot_cancel_an_upload(client, curator, board_seat):
     assert client.get(preview).status_code == 200
 
 
-def test_confirming_an_import_deletes_the_upload(client, curator, partnership, private_uploads):
+def test_confirming_an_import_deletes_the_upload(client, curator, partnership):
     preview = upload(client, seats_csv(person="Mary Somerville", email="", phone=""))
     confirm = reverse("curation_import:confirm", args=["seats", token_of(preview)])
     assert client.post(confirm).status_code == 302
     assert Seat.objects.filter(person__name="Mary Somerville").exists()
-    assert list(private_uploads.iterdir()) == []
+    assert uploads.waiting() == []
 
 
-def test_purge_uploads_deletes_files_older_than_a_day_and_keeps_newer_ones(capsys):
-    old = uploads.save(b"person\r\nAda\r\n", "old.csv")
-    new = uploads.save(b"person\r\nGrace\r\n", "new.csv")
-    day_and_a_bit = time.time() - uploads.KEEP_SECONDS - 60
-    for path in uploads.folder().glob(f"{old}.*"):
-        os.utime(path, (day_and_a_bit, day_and_a_bit))
+def test_purge_uploads_deletes_files_older_than_a_day_and_keeps_newer_ones(capsys, curator):
+    old = uploads.save(b"person\r\nAda\r\n", "old.csv", owner=curator)
+    new = uploads.save(b"person\r\nGrace\r\n", "new.csv", owner=curator)
+    day_and_a_bit = timezone.now() - timedelta(seconds=uploads.KEEP_SECONDS + 60)
+    PendingUpload.objects.filter(token=old).update(created_at=day_and_a_bit)
 
     call_command("purge_uploads")
 
     assert "Deleted 1 upload older than 24 hours." in capsys.readouterr().out
     assert not uploads.exists(old)
-    assert uploads.read(new) == ("new.csv", b"person\r\nGrace\r\n")
-    assert sorted(path.name for path in uploads.waiting()) == [f"{new}.name", f"{new}.upload"]
+    assert uploads.read(new, owner=curator) == ("new.csv", b"person\r\nGrace\r\n")
+    assert uploads.waiting() == [(new, "new.csv")]

@@ -6,8 +6,8 @@ from curation import uploads
 class Command(BaseCommand):
     help = (
         "Delete import files uploaded more than a day ago and never confirmed or cancelled "
-        "(they may hold people's names and contact details). Production runs it hourly from "
-        "a timer; see the README."
+        "(they may hold people's names and contact details). They wait in the database, so "
+        "one server runs it for all, hourly from a timer; see the README."
     )
 
     def handle(self, *args, **options):
