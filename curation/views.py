@@ -1,21 +1,21 @@
 """Report something wrong: the public's form, its thank-you page and the rate limit.
 
 The reporter's address is never stored: only a keyed hash of it (`client_key`), to count how
-many reports one client sent in the last hour.
+many reports one client sent in its current hour (ReportWindow).
 """
 
 import datetime
 import logging
 
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from lsp_directory.client import client_key
 
 from .forms import REPORTABLE, CorrectionForm
-from .models import Correction
+from .models import ReportWindow
 
 logger = logging.getLogger(__name__)
 
@@ -24,9 +24,18 @@ RATE_WINDOW = datetime.timedelta(hours=1)
 
 
 def is_rate_limited(client):
-    """Whether this client has sent RATE_LIMIT reports within RATE_WINDOW."""
-    since = timezone.now() - RATE_WINDOW
-    return Correction.objects.filter(client_key=client, created_at__gte=since).count() >= RATE_LIMIT
+    """Whether this client has sent RATE_LIMIT reports within its RATE_WINDOW."""
+    return ReportWindow.objects.is_full(client, limit=RATE_LIMIT, length=RATE_WINDOW)
+
+
+def save_within_limit(form, *, reportable, record, client):
+    """Store the report if the client's window has room: counted and stored in one
+    transaction, so that simultaneous reports cannot overshoot. Whether it was stored."""
+    with transaction.atomic():
+        if not ReportWindow.objects.take(client, limit=RATE_LIMIT, length=RATE_WINDOW):
+            return False
+        form.save_report(reportable=reportable, record=record, client_key=client)
+    return True
 
 
 def page_context(reportable, record, title):
@@ -68,7 +77,8 @@ def report(request, kind, key):
         if is_rate_limited(client):
             return rate_limited(request, reportable, record, request.POST.get("message", ""))
         if form.is_valid():
-            form.save_report(reportable=reportable, record=record, client_key=client)
+            if not save_within_limit(form, reportable=reportable, record=record, client=client):
+                return rate_limited(request, reportable, record, request.POST.get("message", ""))
             return redirect(thanks)
     else:
         if is_rate_limited(client):

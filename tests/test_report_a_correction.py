@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from curation.forms import MESSAGE_MAX_LENGTH
-from curation.models import Correction, CorrectionState, Curator
+from curation.models import Correction, CorrectionState, Curator, ReportWindow
 from networks.choices import NetworkKind
 from partnerships.models import Area, Region
 
@@ -225,7 +225,7 @@ def test_six_reports_in_an_hour_from_one_address_are_too_many(client, partnershi
 
     # An hour later the first address may report again.
     earlier = timezone.now() - datetime.timedelta(hours=1, minutes=1)
-    Correction.objects.update(created_at=earlier)
+    ReportWindow.objects.update(started_at=earlier)
     assert report(client, seat, "seat", REMOTE_ADDR="10.1.1.1").status_code == 302
 
 
