@@ -186,12 +186,27 @@ CONTENT_SECURITY_POLICY = {
 # Costly public pages are cached until the data changes (see lsp_directory/caching.py);
 # this is only the longest a page may live if a write bypasses the data stamp.
 CACHE_SECONDS = int(os.environ.get("CACHE_SECONDS", "300"))
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 2000},
+if os.environ.get("REDIS_URL"):
+    # One cache for every worker and server. Memory stays bounded: every key expires (the
+    # page cache sets CACHE_SECONDS), all start with KEY_PREFIX, and production's Redis runs
+    # with a maxmemory and an LRU policy (README). A stalled Redis fails in seconds.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "lsp-directory"),
+            "TIMEOUT": CACHE_SECONDS,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
     }
-}
+else:
+    # Each process its own, at most MAX_ENTRIES pages.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
 
 # Records not verified for this many months are flagged as needing a check.
 STALE_AFTER_MONTHS = int(os.environ.get("STALE_AFTER_MONTHS", "12"))
