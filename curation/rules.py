@@ -52,9 +52,8 @@ def curated_area_ids(user):
     curator = Curator.objects.filter(user=user).first() if user.is_authenticated else None
     ids = set()
     if curator:
-        direct = Area.objects.filter(Q(curators=curator) | Q(region__curators=curator))
-        ids = set(direct.values_list("pk", flat=True))
-        ids |= set(Area.objects.filter(parent__in=ids).values_list("pk", flat=True))
+        given = Q(curators=curator) | Q(region__curators=curator) | Q(parent__curators=curator)
+        ids = set(Area.objects.filter(given).values_list("pk", flat=True))
         successors = Area.replaces.through.objects.values_list("to_area_id", "from_area_id")
         succeeded_by = {}
         for old, new in successors:
