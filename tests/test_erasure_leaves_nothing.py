@@ -5,35 +5,49 @@ import csv
 import io
 import json
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
-from django.contrib.admin.models import LogEntry
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import Q
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from curation import uploads
 from curation.erasure import REDACTED, STRUCK
-from curation.imports import SEAT_COLUMNS
+from curation.imports import SEAT_COLUMNS, file_import
 from curation.models import Correction, PendingUpload
 from curation.services import curator_setup, person_erase
-from partnerships.models import Body, Person, Seat
+from networks.models import Network
+from partnerships.models import Body, Partnership, Person, Seat, curated_models
 
+from .cache_backend import stored_values
 from .factories import (
     BoardFactory,
+    DocumentFactory,
+    NetworkFactory,
+    OrganisationFactory,
     PartnershipFactory,
     PersonFactory,
     SeatFactory,
     ThemedGroupFactory,
     area,
 )
-from .test_curator_scope import CAMDEN, HARTLEPOOL, admin_url, assert_missing
+from .test_curator_scope import (
+    CAMDEN,
+    HARTLEPOOL,
+    admin_url,
+    assert_missing,
+    management_form,
+    seat_data,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -147,7 +161,7 @@ def uploads_holding(*texts):
 
 
 def cache_holding(*texts):
-    values = cache._cache.values()  # the local-memory cache: pickled responses
+    values = stored_values()  # pickled responses, in local memory or in Redis
     return [text for text in texts for value in values if text.encode() in value]
 
 
@@ -361,6 +375,260 @@ def test_another_areas_curator_cannot_erase_and_nothing_changes(client, curator,
     assert list(LogEntry.objects.values_list("object_repr", "change_message")) == log
     assert uploads_holding(*TRACES)
     assert client.get(preview).status_code == 200
+
+
+# --- An erasure changes only what the eraser may change ------------------------------------
+
+NEWCASTLE = "E08000021"
+READER = "reader@example.net"
+
+
+@pytest.fixture
+def newcastle():
+    """Newcastle's records and the traces its curator and public left: an admin log entry
+    ("Newcastle Partnership"), a report through the public form quoting "Newcastle" from
+    READER, a seat imported from a file ("Imported from ..."), a network's description."""
+    where = area(NEWCASTLE)
+    user = curator_setup(username="newcastle-cvs", area_codes=[NEWCASTLE])[0].user
+    partnership = PartnershipFactory(name="Newcastle Partnership", areas=[where])
+    board = BoardFactory(partnership=partnership, name="Newcastle Partnership Board")
+    data = seats_csv(
+        area_code=NEWCASTLE,
+        partnership=partnership.name,
+        body=board.name,
+        person="Nadia Ali",
+        organisation="Newcastle CVS",
+        organisation_is_womens="no",
+        email=READER,
+        phone="0191 232 7445",
+        publish_contact="no",
+    )
+    result = file_import(
+        kind="seats", data=data, filename="newcastle seats.csv", user=user, dry_run=False
+    )
+    assert not result.problems, result.problems
+    seat = Seat.objects.get(body=board)
+    network = NetworkFactory(
+        name="Newcastle CEN",
+        areas=[where],
+        description=f"Ada Lovelace and Nadia Ali (0191 232 7445, {READER}) chair it.",
+    )
+    network.description += " Meets monthly."
+    network.save()
+    client = Client()
+    client.force_login(user)
+    page = client.get(admin_url(Partnership, "change", partnership.pk))
+    data = posted_back(page, website="https://newcastle.example.org/")
+    assert client.post(admin_url(Partnership, "change", partnership.pk), data).status_code == 302
+    report(seat, f"Newcastle's chair is on 0191 232 7445 or {READER}; Ada Lovelace too.", READER)
+    return SimpleNamespace(area=where, partnership=partnership, seat=seat, network=network)
+
+
+def rows_touching(where):
+    """Every row of a record that reaches the area `where`, of its history, of the admin log
+    about it, and of the reports routed to it (with the admin log about those)."""
+    rows = {}
+    for model in curated_models():
+        reaching = Q.create(
+            [(f"{path}__in", [where.pk]) for path in model.area_paths], connector=Q.OR
+        )
+        ids = set(model.objects.filter(reaching).values_list("pk", flat=True))
+        rows[model.__name__] = list(model.objects.filter(pk__in=ids).order_by("pk").values_list())
+        history = model.history.filter(id__in=ids).order_by("history_id")
+        rows[f"{model.__name__} history"] = list(history.values_list())
+        entries = LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id__in=[str(pk) for pk in ids],
+        )
+        rows[f"{model.__name__} log"] = list(entries.order_by("pk").values_list())
+    reports = Correction.objects.filter(areas=where).order_by("pk")
+    rows["reports"] = list(reports.values_list())
+    rows["reports log"] = list(
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Correction),
+            object_id__in=[str(pk) for pk in reports.values_list("pk", flat=True)],
+        )
+        .order_by("pk")
+        .values_list()
+    )
+    return rows
+
+
+def assert_newcastle_traces(rows):
+    """The Newcastle rows the attack rewrote are there to be rewritten."""
+    text = json.dumps(rows, default=str)
+    assert '"Newcastle Partnership"' in text  # the admin log entry's object_repr
+    assert "Imported from newcastle seats.csv" in text  # change reasons
+    assert READER in text and "0191 232 7445" in text
+    assert rows["reports"] and rows["Partnership log"]
+
+
+def test_erasing_a_person_named_like_other_areas_data_changes_nothing_elsewhere(
+    client, curator, partnership, newcastle
+):
+    """F1, step by step as the attacker took it: a Hartlepool curator adds a person named
+    "Imported from" with phone "Newcastle" and a seat in Hartlepool, renames them "Zed Wiper"
+    with phone "example.net", and erases them."""
+    board = BoardFactory(partnership=partnership, name="Hartlepool Partnership Board")
+    organisation = OrganisationFactory(name="Hartlepool Women's Aid")
+    data = {
+        "name": "Imported from",
+        "email": "",
+        "phone": "Newcastle",
+        **management_form("seats"),
+        "_save": "Save",
+    }
+    assert client.post(admin_url(Person, "add"), data).status_code == 302
+    person = Person.objects.get(name="Imported from")
+    response = client.post(admin_url(Seat, "add"), seat_data(board, person, organisation))
+    assert response.status_code == 302
+    page = client.get(admin_url(Person, "change", person.pk))
+    data = posted_back(page, name="Zed Wiper", phone="example.net")
+    assert client.post(admin_url(Person, "change", person.pk), data).status_code == 302
+    before = rows_touching(newcastle.area)
+    assert_newcastle_traces(before)
+
+    erase_url = reverse("admin:partnerships_person_erase", args=[person.pk])
+    assert client.post(erase_url, {"post": "yes"}).status_code == 302
+
+    assert not Person.objects.filter(pk=person.pk).exists()
+    assert rows_touching(newcastle.area) == before
+    assert tables_holding("Zed Wiper") == {}
+
+
+def test_erasing_someone_whose_details_also_appear_elsewhere_changes_nothing_elsewhere(
+    curator, board_seat, newcastle
+):
+    """Their real name, email and phone are in Newcastle's report, log and description (a
+    namesake; the reporter's address equal to theirs): a Hartlepool curator's erasure leaves
+    Newcastle's rows as they were; a site administrator's may reach them."""
+    person = board_seat.person
+    person.email, person.phone = READER, "0191 232 7445"
+    person.save()
+    LogEntry.objects.log_actions(
+        user_id=curator.pk,
+        queryset=[newcastle.network],
+        action_flag=CHANGE,
+        change_message=f"Asked {READER} and rang 0191 232 7445",
+        single_object=True,
+    )
+    before = rows_touching(newcastle.area)
+    assert_newcastle_traces(before)
+
+    person_erase(person=person, user=curator)
+
+    assert rows_touching(newcastle.area) == before
+
+
+def test_a_site_administrators_erasure_reaches_every_area(admin_user, board_seat, newcastle):
+    person = board_seat.person
+    person.email, person.phone = READER, "0191 232 7445"
+    person.save()
+    person_erase(person=person, user=admin_user)
+
+    report = Correction.objects.get(areas=newcastle.area)
+    assert report.message == f"Newcastle's chair is on {STRUCK} or {STRUCK}; {STRUCK} too."
+    assert report.email == ""
+    newcastle.network.refresh_from_db()
+    assert newcastle.network.description == (
+        f"{STRUCK} and Nadia Ali ({STRUCK}, {STRUCK}) chair it. Meets monthly."
+    )
+    # Left: Nadia Ali's own email and phone, equal to theirs, are hers.
+    assert tables_holding(READER, "0191 232 7445") == {
+        ("partnerships_person", "email"): [READER],
+        ("partnerships_person", "phone"): ["0191 232 7445"],
+        ("partnerships_historicalperson", "email"): [READER],
+        ("partnerships_historicalperson", "phone"): ["0191 232 7445"],
+    }
+
+
+def test_values_too_short_or_generic_to_identify_anyone_are_not_struck(
+    client, curator, partnership, board_seat
+):
+    """A one-word name, a phone without eight digits, an "email" that is a domain: nothing
+    of the curator's own area is struck by them either."""
+    person = board_seat.person
+    person.name, person.email, person.phone = "Hartlepool", "", "01429"
+    person.save()
+    person.name, person.phone = "Ada", "example.net"
+    person.save()
+    about = report(partnership, "Hartlepool's website is down; call 01429 or Ada.", READER)
+    partnership.description = "Hartlepool Partnership: 01429 area, see example.net."
+    partnership.save()
+    log = list(LogEntry.objects.values_list("object_repr", "change_message"))
+
+    person_erase(person=person, user=curator)
+
+    about.refresh_from_db()
+    assert (about.message, about.email) == (
+        "Hartlepool's website is down; call 01429 or Ada.",
+        READER,
+    )
+    partnership.refresh_from_db()
+    assert partnership.description == "Hartlepool Partnership: 01429 area, see example.net."
+    assert partnership.history.filter(description__contains="example.net").count() == 1
+    assert list(LogEntry.objects.values_list("object_repr", "change_message"))[1:] == log
+
+
+# --- Free text ------------------------------------------------------------------------------
+
+BARBARA, BARBARA_EMAIL = "Barbara Gordon", "barbara.g@new.example"
+CHAIRED = f"Chaired by {BARBARA} ({BARBARA_EMAIL})"
+
+
+def test_erasure_strikes_them_from_the_free_text_of_records_the_eraser_may_change(
+    curator, partnership
+):
+    """F3: a Hartlepool network's description, a partnership's, a strategy's priorities and
+    every historical version of them, struck; another record's own published address that
+    equals theirs is that record's public data and stays; Newcastle's network is not the
+    Hartlepool curator's to change and stays too."""
+    barbara = PersonFactory(name=BARBARA, email=BARBARA_EMAIL, phone="01429 523 100")
+    board = BoardFactory(partnership=partnership, name="Hartlepool Partnership Board")
+    SeatFactory(person=barbara, body=board)
+    network = NetworkFactory(name="Hartlepool CEN", areas=[area(HARTLEPOOL)])
+    network.description = CHAIRED
+    network.save()
+    network.description = f"{CHAIRED}. Ring 01429-523-100. Meets monthly."
+    network.save()
+    partnership.description = f"Contact BARBARA   GORDON on 01429 523100.\n{CHAIRED}."
+    partnership.save()
+    strategy = DocumentFactory(partnership=partnership, priorities=f"Safer streets\n{CHAIRED}")
+    organisation = OrganisationFactory(name="Hartlepool Voluntary Development Agency")
+    organisation.email = BARBARA_EMAIL  # its own published address
+    organisation.save()
+    organisation.areas.set([area(HARTLEPOOL)])
+    elsewhere = NetworkFactory(name="Newcastle CEN", areas=[area(NEWCASTLE)])
+    elsewhere.description = CHAIRED
+    elsewhere.save()
+
+    person_erase(person=barbara, user=curator)
+
+    network.refresh_from_db()
+    assert network.description == (f"Chaired by {STRUCK} ({STRUCK}). Ring {STRUCK}. Meets monthly.")
+    assert {row.description for row in network.history.all()} == {
+        "",
+        f"Chaired by {STRUCK} ({STRUCK})",
+        f"Chaired by {STRUCK} ({STRUCK}). Ring {STRUCK}. Meets monthly.",
+    }
+    partnership.refresh_from_db()
+    assert partnership.description == (
+        f"Contact {STRUCK} on {STRUCK}.\nChaired by {STRUCK} ({STRUCK})."
+    )
+    strategy.refresh_from_db()
+    assert strategy.priorities == f"Safer streets\nChaired by {STRUCK} ({STRUCK})"
+    # What is left: Newcastle's network (not the Hartlepool curator's), and the Hartlepool
+    # organisation's own published address.
+    assert tables_holding(BARBARA, BARBARA_EMAIL) == {
+        ("networks_network", "description"): [BARBARA, BARBARA_EMAIL],
+        ("networks_historicalnetwork", "description"): [BARBARA, BARBARA_EMAIL],
+        ("partnerships_organisation", "email"): [BARBARA_EMAIL],
+        ("partnerships_historicalorganisation", "email"): [BARBARA_EMAIL],
+    }
+    assert Network.objects.filter(description__contains=BARBARA).get() == elsewhere
+    elsewhere.refresh_from_db()
+    assert elsewhere.description == CHAIRED
+    assert elsewhere.history.filter(description=CHAIRED).count() == 1
 
 
 # --- Uploads -------------------------------------------------------------------------------
