@@ -80,6 +80,7 @@ class Reach:
     def __init__(self, user):
         self.user = user
         self.everything = not rules.is_limited(user)
+        self._reached = {}
 
     def rows(self, queryset):
         """The rows of queryset within reach."""
@@ -106,9 +107,16 @@ class Reach:
         rows = history_model._default_manager.all()
         if self.everything:
             return rows
-        base = history_model.instance_type
-        reached = self.rows(base._default_manager.all()).values("pk")
-        return rows.filter(Q(id__in=reached) | Q(id__in=about))
+        return rows.filter(id__in=self.reached(history_model.instance_type) | set(about))
+
+    def reached(self, model):
+        """The ids of every record of model within reach (a curator's: those of their areas),
+        asked of curation.rules once per model."""
+        if model not in self._reached:
+            self._reached[model] = set(
+                self.rows(model._default_manager.all()).values_list("pk", flat=True)
+            )
+        return self._reached[model]
 
     def entries(self, entries):
         """Of a list of admin log entries, those about records within reach."""
@@ -308,6 +316,16 @@ class Subject:
         )
         return model._default_manager.filter(where).values("pk")
 
+    def near_ids(self, model, ids):
+        """Those of ids (of records of model) that reach an area where they sat."""
+        if not ids or not hasattr(model, "area_paths"):
+            return set()
+        return set(
+            model._default_manager.filter(pk__in=ids)
+            .filter(pk__in=self.near(model))
+            .values_list("pk", flat=True)
+        )
+
 
 def content_type(model):
     return ContentType.objects.get_for_model(model)
@@ -484,10 +502,8 @@ class ChangeReasons(Part):
             rows = self.reach.history(model, about).filter(
                 subject.mentioned("history_change_reason")
             )
-            base = model.instance_type
-            near = set()
-            if hasattr(base, "area_paths"):
-                near = set(subject.near(base).values_list("pk", flat=True))
+            rows = list(rows)
+            near = subject.near_ids(model.instance_type, {row.id for row in rows})
             for row in rows:
                 close = row.id in near or row.id in about
                 reason = subject.strike(row.history_change_reason, near=close)
@@ -520,10 +536,10 @@ class FreeText(Part):
         found = []
         for model, texts in self.fields():
             sieve = subject.mentioned(*texts)
-            near = set(subject.near(model).values_list("pk", flat=True))
             live = self.reach.rows(model._default_manager.filter(sieve))
-            history = self.reach.history(model.history.model).filter(sieve)
-            for row in [*live, *history]:
+            rows = [*live, *self.reach.history(model.history.model).filter(sieve)]
+            near = subject.near_ids(model, {row.id for row in rows})
+            for row in rows:
                 changes = {}
                 for field in texts:
                     text = getattr(row, field)
