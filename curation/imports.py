@@ -16,6 +16,10 @@ Reading
   first row the header. Row numbers are the spreadsheet's: the header is row 1. Both are read
   with what the project already uses for them: Python's csv module and openpyxl's read-only
   mode, whose rows are parsed as they are used, so reading stops at MAX_ROWS.
+- An .xlsx is a zip of XML parts: a small upload can unpack to gigabytes or hold a million
+  rows. Before openpyxl opens one, the zip's directory and then, in one streaming pass, its
+  XML are checked against budgets (the XLSX_ constants), and a workbook over one is refused
+  in about a second, saying why.
 - Header names are matched ignoring case and spaces ("Area code" is `area_code`). Every column
   of the format must be there (so a missing column can never be taken as "empty, clear the
   field"); columns the format does not import (the export's `area_name`, `region`) are ignored.
@@ -82,7 +86,9 @@ Writing
 import csv
 import datetime
 import io
+import re
 import unicodedata
+import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -396,6 +402,10 @@ def _encoding_problem(data, error):
 def _xlsx_records(data, table):
     from openpyxl import load_workbook
 
+    refusal = _xlsx_refusal(data)
+    if refusal:
+        table.problems.append(refusal)
+        return None
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # a damaged file can fail anywhere inside openpyxl
@@ -424,6 +434,173 @@ def _xlsx_rows(workbook):
 
 def _xlsx_problem(error):
     return Problem(None, "", "", f"The file cannot be read as an Excel .xlsx workbook ({error}).")
+
+
+# --- Refusing a workbook that would hold a worker --------------------------------------------
+# openpyxl parses what it is given: a 975 KB .xlsx of a million rows took 81-97 s and 578 MB
+# to be refused when every row went through it, and a zip entry can unpack to gigabytes. So
+# the zip's directory, then every XML part in one streaming pass, is checked first against
+# these budgets. Each is well above what the largest file the import accepts needs: MAX_ROWS
+# rows written by the export unpack to about 190 MB and 17 million tags, packed 14 to 1.
+
+XLSX_PARTS_MAX = 1000  # files in the zip; a workbook has a few dozen
+XLSX_UNPACKED_MAX = 400 * 1024 * 1024  # all parts unpacked
+XLSX_RATIO_MAX = 100  # unpacked to packed size of a part over 1 MB; spreadsheets are 5-20
+XLSX_TOKEN_MAX = 1024 * 1024  # the longest tag or text; Excel holds 32,767 characters a cell
+XLSX_TAGS_MAX = 25_000_000  # tags in all parts, which bounds openpyxl's time
+XLSX_TAGS_AT_ONCE_MAX = 500_000  # tags between two rows (or shared strings), which openpyxl
+# holds in memory at once; a row as wide as Excel allows has fewer than 100,000
+XLSX_STRINGS_MAX = 1_000_000  # shared strings, which openpyxl holds all at once
+XLSX_CHUNK = 256 * 1024
+
+# The tags the scan looks at: processing instructions, declarations (<!DOCTYPE, <!ENTITY,
+# comments, CDATA), and rows and shared strings, with or without a namespace prefix.
+XML_MARK = re.compile(rb"<(?:(\?)|(!)|(?:[A-Za-z_][\w.-]*:)?(row|si)(?=[\s/>])([^<>]*))")
+ROW_NUMBER = re.compile(rb"""(?:^|\s)r\s*=\s*["']([^"']*)["']""")
+
+
+class Refused(Exception):
+    """A workbook over a budget; the message says which, to the curator."""
+
+
+def _xlsx_refusal(data):
+    """A Problem when the workbook is over a budget (or not a zip at all), else None."""
+    try:
+        # zipfile reads one entry per directory record, each starting with this signature.
+        if data.count(b"PK\x01\x02") > XLSX_PARTS_MAX:
+            raise Refused(f"it holds more than {XLSX_PARTS_MAX:,} files")
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+            _xlsx_sizes_check(parts, len(data))
+            scan = XlsxScan()
+            for part in parts:
+                with archive.open(part) as stream:
+                    scan.part(part.filename, stream)
+    except Refused as refusal:
+        if isinstance(refusal.args[0], Problem):
+            return refusal.args[0]
+        return Problem(
+            None,
+            "",
+            "",
+            f"This workbook cannot be imported: {refusal}. Save the sheet to import as a new "
+            ".xlsx or as CSV UTF-8 from your spreadsheet program, splitting it if it is large.",
+        )
+    except Exception as error:  # a damaged zip can fail anywhere inside zipfile
+        return _xlsx_problem(error)
+    return None
+
+
+def _xlsx_sizes_check(parts, size):
+    """From the zip's directory: what the parts unpack to, and how much they are packed.
+
+    zipfile never unpacks more of a part than its directory entry says (a part that unpacks
+    to more fails its checksum), so these sizes bound what openpyxl can be given."""
+    unpacked = sum(part.file_size for part in parts)
+    if unpacked > XLSX_UNPACKED_MAX:
+        raise Refused(
+            f"it unpacks to {unpacked / 2**20:,.0f} MB (at most {XLSX_UNPACKED_MAX / 2**20:,.0f}"
+            " MB)"
+        )
+    if sum(part.compress_size for part in parts) > size:
+        raise Refused("its parts overlap, as in a zip bomb")
+    for part in parts:
+        ratio = part.file_size / max(part.compress_size, 1)
+        if part.file_size > 2**20 and ratio > XLSX_RATIO_MAX:
+            raise Refused(
+                f"its part {part.filename} unpacks to {ratio:,.0f} times its packed size (at "
+                f"most {XLSX_RATIO_MAX}), which no spreadsheet program writes"
+            )
+
+
+class XlsxScan:
+    """One streaming pass over the XML of a workbook's parts, against the budgets above.
+
+    The XML is read in blocks that end just before a '<', so no tag is ever cut. Text and
+    attribute values cannot hold a '<', so the distance between two '<' bounds every tag and
+    text; declarations, comments and CDATA (which could hide one) are refused, as no
+    spreadsheet program writes them, and that also rules out XML entities. Rows are counted
+    as openpyxl numbers them (their r attribute, else the one before plus one)."""
+
+    def __init__(self):
+        self.tags = 0
+        self.strings = 0
+
+    def part(self, name, stream):
+        self.name, self.row, self.at_once = name, 0, 0
+        head = stream.read(XLSX_CHUNK)
+        start = head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")
+        if head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in start[:2]:
+            raise Refused(f"its part {name} is UTF-16 text; spreadsheet programs write UTF-8")
+        if not start.startswith(b"<"):
+            return  # not XML (a picture, say): openpyxl does not parse it
+        for block in self.blocks(head, stream):
+            self.block(block)
+
+    def blocks(self, carry, stream):
+        """The part's bytes in blocks that each end just before a '<'."""
+        while chunk := stream.read(XLSX_CHUNK):
+            first = chunk.find(b"<")
+            if len(carry) + (first if first >= 0 else len(chunk)) > XLSX_TOKEN_MAX:
+                raise Refused(
+                    f"its part {self.name} holds a tag or text of more than "
+                    f"{XLSX_TOKEN_MAX / 2**20:,.0f} MB"
+                )
+            if first < 0:
+                carry += chunk
+                continue
+            buffer = carry + chunk
+            cut = len(carry) + chunk.rfind(b"<")
+            carry = buffer[cut:]
+            yield buffer[:cut]
+        yield carry
+
+    def block(self, block):
+        self.tags += block.count(b"<")
+        if self.tags > XLSX_TAGS_MAX:
+            raise Refused(f"it holds more than {XLSX_TAGS_MAX:,} XML tags")
+        since = 0
+        for mark in XML_MARK.finditer(block):
+            instruction, declaration, element, attributes = mark.groups()
+            if declaration:
+                raise Refused(f"its part {self.name} holds an XML declaration or comment")
+            if instruction:
+                end = block.find(b"<", mark.end())
+                if b"?>" not in block[mark.start() : end if end >= 0 else len(block)]:
+                    raise Refused(f"its part {self.name} holds an unfinished XML instruction")
+                continue
+            self.held(block.count(b"<", since, mark.start()))
+            since, self.at_once = mark.start(), 0
+            if element == b"row":
+                self.next_row(attributes)
+            else:
+                self.strings += 1
+                if self.strings > XLSX_STRINGS_MAX:
+                    raise Refused(f"it holds more than {XLSX_STRINGS_MAX:,} shared strings")
+        self.held(block.count(b"<", since))
+
+    def held(self, tags):
+        self.at_once += tags
+        if self.at_once > XLSX_TAGS_AT_ONCE_MAX:
+            raise Refused(
+                f"its part {self.name} holds more than {XLSX_TAGS_AT_ONCE_MAX:,} XML tags "
+                "in one row or outside the rows"
+            )
+
+    def next_row(self, attributes):
+        number = ROW_NUMBER.search(attributes)
+        if number is None:
+            self.row += 1
+        elif number[1].isdigit() and len(number[1]) < 10:
+            self.row = int(number[1])
+        else:
+            raise Refused(
+                f"its part {self.name} numbers a row {number[1][:20].decode('utf-8', 'replace')!r}"
+            )
+        if self.row - 1 > MAX_ROWS:
+            raise Refused(
+                Problem(self.row, "", "", f"the file has more than {MAX_ROWS:,} rows; split it.")
+            )
 
 
 # --- Reading a row in a format ---------------------------------------------------------------

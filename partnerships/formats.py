@@ -8,8 +8,9 @@ format (networks/formats.py) is built from the same parts. A column is:
 - for the export, the values_list paths it is fetched from (one or two, or one of PLACE_PATHS,
   which the export joins in from a map) and how those values become the cell's text;
 - for the import, how the cell's text is parsed: a function of (column, text) that returns
-  the value or raises Invalid with a sentence naming the column and the value. A column
-  without one is written by the export and ignored by the import (`area_name`, `region`).
+  the value or raises Invalid with a sentence naming the column and the value; every one
+  refuses a NUL character first (refusing_nul). A column without one is written by the
+  export and ignored by the import (`area_name`, `region`).
 
 Checks across the cells of one row (a board has no theme, an end date is not before the start)
 belong to the Format too.
@@ -95,6 +96,28 @@ class Invalid(Exception):
 
 
 INVALID = object()  # what a row holds for a cell that could not be read
+
+NUL = "\x00"
+
+
+def refusing_nul(parse):
+    """parse, after refusing a cell that holds a NUL character (a zero byte): no spreadsheet
+    means one, and PostgreSQL cannot store one in text. Every column that the import reads
+    goes through this (Column wraps its parse in it)."""
+
+    @functools.wraps(parse)
+    def checked(column, value):
+        if NUL in value:
+            raise Invalid(
+                f"{column} {value!r} holds a NUL character (a zero byte) at character "
+                f"{value.index(NUL) + 1}, which cannot be stored: remove it and upload the "
+                "file again.",
+                value=value.replace(NUL, "\\x00"),
+            )
+        return parse(column, value)
+
+    return checked
+
 
 YES = {"yes", "y", "true"}
 NO = {"no", "n", "false"}
@@ -226,6 +249,8 @@ class Column:
     def __post_init__(self):
         if len(self.paths) > 2:
             raise ValueError(f"{self.header}: a column is read from one or two paths")
+        if self.parse is not None:
+            object.__setattr__(self, "parse", refusing_nul(self.parse))  # frozen: set once
 
 
 def no_checks(values, texts):
