@@ -587,15 +587,14 @@ class PendingUploads(Part):
         return uploads.waiting()
 
     def remove(self):
-        for path in self.collect():
-            path.unlink(missing_ok=True)
+        uploads.delete_all()
 
 
 class PageCache(Part):
     """Cached public pages that showed the person: emptied."""
 
     def remove(self):
-        cache.clear()
+        cache.clear()  # the site's cache has a Redis database of its own (README)
 
 
 class Erasure:

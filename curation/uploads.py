@@ -68,11 +68,6 @@ class Waiting(NamedTuple):
     token: str
     name: str
 
-    def unlink(self, missing_ok=True):
-        """Delete it. Named as when uploads were files: curation.erasure deletes every
-        waiting upload by calling this on each one that waiting() lists."""
-        delete(self.token)
-
 
 def waiting():
     """Every upload waiting for its import to be confirmed or cancelled."""

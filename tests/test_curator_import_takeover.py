@@ -58,11 +58,6 @@ ROW = {
 PUBLISH = {**ROW, "publish_contact": "yes"}
 
 
-@pytest.fixture(autouse=True)
-def uploads_in_tmp(settings, tmp_path):
-    settings.IMPORT_UPLOAD_DIR = str(tmp_path / "uploads")
-
-
 @pytest.fixture
 def newcastle():
     """Mary Brown sits on Newcastle's board for Newcastle Women's Aid, contact not published."""
