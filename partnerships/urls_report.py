@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from lsp_directory.caching import PAGE
 from lsp_directory.caching import cached_until_data_changes as cached
 
 from . import report_views
@@ -9,8 +10,14 @@ from . import report_views
 app_name = "report"
 
 urlpatterns = [
-    path("representation/", cached(report_views.representation), name="representation"),
     path(
-        "representation.json", cached(report_views.representation_json), name="representation_json"
+        "representation/",
+        cached(report_views.representation, filterset=report_views.ReportFilter, params=PAGE),
+        name="representation",
+    ),
+    path(
+        "representation.json",
+        cached(report_views.representation_json, filterset=report_views.ReportFilter),
+        name="representation_json",
     ),
 ]
