@@ -9,12 +9,17 @@ Only writes that bypass both (a raw UPDATE in the shell) wait for CACHE_SECONDS 
 
 import functools
 import hashlib
+import logging
 from urllib.parse import urlencode
 
+import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import QueryDict
+
+log = logging.getLogger(__name__)
+CACHE_ERRORS = (redis.exceptions.RedisError, OSError)
 
 
 def stamped_models():
@@ -115,6 +120,16 @@ class Understood:
         return self.filterset is None or self.filterset(query, request=request).is_valid()
 
 
+def _cache_call(method, *args):
+    """A cache that is away (Redis down) costs speed, not the page: it is made and served
+    uncached, and the failure logged."""
+    try:
+        return method(*args)
+    except CACHE_ERRORS as error:
+        log.warning("Page cache unavailable: %s", error)
+        return None
+
+
 def cached_until_data_changes(view, *, filterset=None, params=None):
     """Serve a GET from the cache while the data is unchanged. Only anonymous, successful,
     non-streaming responses are stored: nothing personal or partial is ever shared.
@@ -135,7 +150,7 @@ def cached_until_data_changes(view, *, filterset=None, params=None):
         parameters = urlencode(sorted(query.lists()), doseq=True)
         digest = hashlib.sha256(f"{request.path}?{parameters}|{data_stamp()}".encode()).hexdigest()
         key = f"page:{view.__module__}.{view.__name__}:{digest}"
-        cached = cache.get(key)
+        cached = _cache_call(cache.get, key)
         if cached is not None:
             return cached
         raw, request.GET = request.GET, query
@@ -145,7 +160,7 @@ def cached_until_data_changes(view, *, filterset=None, params=None):
             if storable and understood.accepts(query, request):
                 if hasattr(response, "render"):
                     response.render()
-                cache.set(key, response, settings.CACHE_SECONDS)
+                _cache_call(cache.set, key, response, settings.CACHE_SECONDS)
         finally:
             request.GET = raw
         return response
