@@ -101,6 +101,7 @@ from simple_history.utils import (
     get_m2m_reverse_field_name,
 )
 
+from lsp_directory.database import long_statements
 from networks.formats import NETWORKS
 from networks.models import Network
 from partnerships.choices import ORGANISATION_KIND_FOR_SECTOR
@@ -851,7 +852,7 @@ def run(importer, *, dry_run, user, source):
     """Plan every row against the database, then write it all in the same transaction, unless
     this is a dry run or any row has a problem."""
     result = ImportResult(kind=importer.kind, source=source)
-    with transaction.atomic():
+    with transaction.atomic(), long_statements():  # DB_LONG_STATEMENT_TIMEOUT
         if not dry_run:
             one_import_at_a_time()
         importer.plan(result)

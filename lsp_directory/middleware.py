@@ -8,6 +8,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
+from . import database
 from .client import client_key
 
 request_log = logging.getLogger("lsp_directory.requests")
@@ -49,7 +50,9 @@ class RequestLogMiddleware:
 
 
 class DatabaseUnavailableMiddleware:
-    """A database that is down or goes away mid-request gives a 503 page, not a traceback.
+    """A database that is down, goes away mid-request or stops answering gives a 503 page,
+    not a traceback, within seconds: the connections a request opens wait only so long
+    (lsp_directory/database.py).
 
     Django closes the broken connection at the end of the request and health-checks it
     before reuse (CONN_HEALTH_CHECKS), so the site recovers by itself when the database does.
@@ -57,6 +60,7 @@ class DatabaseUnavailableMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        database.limit_requests()
 
     def __call__(self, request):
         try:

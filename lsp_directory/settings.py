@@ -123,6 +123,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 30,
         }
     )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A stalled database gives the 503 page in seconds (lsp_directory/database.py): how long
+    # to wait for a connection (s), for a page's statement (ms), and for an import's or an
+    # export's (ms; below gunicorn's --timeout, so the worker answers before it is killed).
+    DATABASES["default"]["ENGINE"] = "lsp_directory.postgresql"
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": int(os.environ.get("DB_CONNECT_TIMEOUT", "3")),
+            "statement_timeout": int(os.environ.get("DB_STATEMENT_TIMEOUT", "5000")),
+            "long_statement_timeout": int(os.environ.get("DB_LONG_STATEMENT_TIMEOUT", "100000")),
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -43,6 +43,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from lsp_directory.database import streamed_with_long_statements
+
 from .filters import SeatFilter
 from .formats import FORMULA_CHARS, PLACE_PATHS, SEATS, csv_safe_row, is_formula_like
 from .models import Partnership, Seat
@@ -111,6 +113,7 @@ def stable_order(queryset):
     return queryset.order_by(*ordering, "pk")
 
 
+@streamed_with_long_statements  # one transaction allowed DB_LONG_STATEMENT_TIMEOUT
 def seat_rows(queryset, columns=SEAT_COLUMNS) -> Iterator[list[str]]:
     """One list of cell texts per seat of the (filtered) queryset, in its order: one query
     for the partnerships' places, one streamed query for the seats.
