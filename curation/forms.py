@@ -12,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.text import Truncator, capfirst
 
-from partnerships.models import curated_models
+from partnerships.models import Area, curated_models
 
 from . import rules
 from .models import Correction
@@ -24,6 +24,10 @@ LABEL_MAX_LENGTH = Correction._meta.get_field("record_label").max_length
 class Reportable:
     """One kind of record the public can report: how the address finds it, how the queue
     names it, which curators it goes to and where its public page is."""
+
+    heading = "Report something wrong"
+    form_template = "curation/report_form.html"
+    thanks_template = "curation/report_thanks.html"
 
     def __init__(self, model):
         self.model = model
@@ -63,6 +67,40 @@ class Reportable:
     def public_name(self, record):
         return str(record.public_page())
 
+    def form(self, *args, **kwargs):
+        return CorrectionForm(*args, **kwargs)
+
+
+class PartnershipHere(Reportable):
+    """What "Tell us about the partnership here" sends, from an area's page: news of its
+    partnership (often one not recorded yet), stored as a report about the area and routed to
+    the curators of that area. The same form, honeypot and rate limit as a report."""
+
+    heading = "Tell us about the partnership here"
+    form_template = "curation/tell_us_form.html"
+    thanks_template = "curation/tell_us_thanks.html"
+
+    def __init__(self):
+        super().__init__(Area)
+
+    def queryset(self):
+        return Area.objects.select_related("region")
+
+    def label(self, record):
+        return f"Partnership in {record.name} ({record.get_kind_display().lower()})"
+
+    def area_ids(self, record):
+        return [record.pk]
+
+    def public_url(self, record):
+        return record.get_absolute_url()
+
+    def public_name(self, record):
+        return record.name
+
+    def form(self, *args, **kwargs):
+        return PartnershipHereForm(*args, **kwargs)
+
 
 def is_reportable(model):
     """Whether the public sees model's records: on a page of their own or of their owner."""
@@ -73,6 +111,7 @@ REPORTABLE = {
     reportable.kind: reportable
     for reportable in (Reportable(model) for model in curated_models() if is_reportable(model))
 }
+REPORTABLE[Area._meta.model_name] = PartnershipHere()
 REPORTABLE_BY_MODEL = {kind.model: kind for kind in REPORTABLE.values()}
 
 
@@ -156,3 +195,26 @@ class CorrectionForm(forms.ModelForm):
             correction.save()
             correction.areas.set(reportable.area_ids(record))
         return correction
+
+
+class PartnershipHereForm(CorrectionForm):
+    """What someone knows about the partnership of an area: who runs it, its website, who
+    sits on it for the voluntary sector. The same fields, honeypot and checks as a report."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        message = self.fields["message"]
+        message.label = "What do you know about the partnership here?"
+        message.help_text = (
+            "For example, its name, its website or who to contact, who sits on its board for "
+            "voluntary and community groups, or a women's forum or network it works with. "
+            f"Up to {MESSAGE_MAX_LENGTH:,} characters."
+        )
+        message.error_messages = {
+            **message.error_messages,
+            "required": "Enter what you know about the partnership here",
+            "max_length": (
+                f"What you know must be {MESSAGE_MAX_LENGTH:,} characters or fewer "
+                "(you entered %(show_value)d)"
+            ),
+        }

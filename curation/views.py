@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from lsp_directory.client import client_key
 
-from .forms import REPORTABLE, CorrectionForm
+from .forms import REPORTABLE
 from .models import ReportWindow
 
 logger = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ def page_context(reportable, record, title):
 
 def rate_limited(request, reportable, record, message=""):
     """429: nothing stored; what they wrote is shown back so they can keep a copy."""
-    context = page_context(reportable, record, "Report something wrong")
+    context = page_context(reportable, record, reportable.heading)
     context["message"] = message
     return render(request, "curation/report_rate_limited.html", context, status=429)
 
@@ -69,7 +69,7 @@ def report(request, kind, key):
     client = client_key(request)
 
     if request.method == "POST":
-        form = CorrectionForm(request.POST)
+        form = reportable.form(request.POST)
         if form.filled_by_a_robot:
             # Look like a success, store nothing.
             logger.info("Report about %s %s discarded: honeypot filled", kind, record.pk)
@@ -83,11 +83,11 @@ def report(request, kind, key):
     else:
         if is_rate_limited(client):
             return rate_limited(request, reportable, record)
-        form = CorrectionForm()
+        form = reportable.form()
 
-    context = page_context(reportable, record, "Report something wrong")
+    context = page_context(reportable, record, reportable.heading)
     context["form"] = form
-    return render(request, "curation/report_form.html", context)
+    return render(request, reportable.form_template, context)
 
 
 def report_thanks(request, kind, key):
@@ -95,6 +95,6 @@ def report_thanks(request, kind, key):
     record = reportable.get_or_404(key)
     return render(
         request,
-        "curation/report_thanks.html",
+        reportable.thanks_template,
         page_context(reportable, record, "Report sent"),
     )

@@ -42,6 +42,14 @@ class AreaQuerySet(models.QuerySet):
     def in_region(self, region):
         return self.filter(region=region)
 
+    def around(self, area):
+        """The area, the areas it replaced or that replaced it, and its county: the areas
+        whose records also belong to it (a subquery of pks)."""
+        related = Q(pk=area.pk) | Q(replaced_by=area) | Q(replaces=area)
+        if area.parent_id:
+            related |= Q(pk=area.parent_id)
+        return self.model.objects.filter(related).values("pk")
+
 
 def partnerships_where(**lookup):
     """The pks of partnerships matching lookup, as a subquery rather than a join, so a
@@ -86,6 +94,20 @@ class OrganisationQuerySet(CuratedQuerySet):
 
     def infrastructure(self):
         return self.filter(kind=OrganisationKind.INFRASTRUCTURE)
+
+    def councils(self):
+        return self.filter(kind=OrganisationKind.COUNCIL)
+
+    def serving_area(self, area):
+        """Organisations recorded for the area, its county, or the areas it replaced or that
+        replaced it; each once (a subquery, no DISTINCT)."""
+        areas = area._meta.model.objects.around(area)
+        return self.filter(pk__in=self.model.objects.filter(areas__in=areas).values("pk"))
+
+    def national_help(self):
+        """The national bodies shown on every area page for help (Women's Resource Centre,
+        NAVCA, ACRE): curated records with their help text."""
+        return self.exclude(national_help="").order_by("name")
 
 
 class SeatQuerySet(CuratedQuerySet):

@@ -303,6 +303,15 @@ class Organisation(Curated):
     email = models.EmailField(blank=True, help_text="Shown publicly: the organisation's address.")
     phone = models.CharField(max_length=40, blank=True, help_text=PUBLIC)
     charity_number = models.CharField(max_length=20, blank=True, help_text=PUBLIC)
+    national_help = models.CharField(
+        "national help",
+        max_length=200,
+        blank=True,
+        help_text=(
+            "Shown publicly on every area page. Only for a national body people can turn to "
+            "anywhere: what it helps with, e.g. 'Find your local CVS'. Blank for others."
+        ),
+    )
 
     area_paths = ("areas",)
     # Any curator may see and choose one for a seat: a national charity holds seats everywhere.

@@ -3,6 +3,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from networks.choices import NetworkKind
 from networks.models import Network
 
 from . import search
@@ -131,12 +132,21 @@ def area_detail(request, slug):
         slug=slug,
     )
     partnerships = Partnership.objects.covering(area).for_public_display()
+    local = Organisation.objects.serving_area(area)
+    networks = list(
+        Network.objects.serving_area(area).active().select_related("region").order_by("name")
+    )
     return render(
         request,
         "partnerships/area_detail.html",
         {
             "area": area,
             "partnerships": partnerships,
+            "councils": local.councils().order_by("name"),
+            "infrastructure": local.infrastructure().order_by("infrastructure_type", "name"),
+            "cens": [network for network in networks if network.kind == NetworkKind.CEN],
+            "womens_networks": [n for n in networks if n.kind != NetworkKind.CEN],
+            "national_help": Organisation.objects.national_help(),
             "crumbs": [
                 ("Home", reverse("partnerships:home")),
                 (area.region.name, area.region.get_absolute_url()),
