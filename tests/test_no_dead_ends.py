@@ -258,6 +258,22 @@ def test_the_area_page_runs_a_constant_number_of_queries(client):
     assert html.count("National help ") == 7  # the grown rows are on the page
 
 
+def test_a_partnership_page_lists_the_regional_networks_of_its_region(client):
+    here = area(HARTLEPOOL)
+    partnership = PartnershipFactory(areas=[here])
+    regional_cen = regional_network(here.region, name="North East CEN Network")
+    regional_womens = regional_network(
+        here.region, name="North East Women's Network", kind=NetworkKind.WOMENS_NETWORK
+    )
+    faraway = regional_network(area(CITY_OF_LONDON).region, name="London Women's Network")
+    html = text(client.get(partnership.get_absolute_url()))
+    assert regional_cen.get_absolute_url() in html
+    assert regional_womens.get_absolute_url() in html
+    assert faraway.get_absolute_url() not in html
+    assert "Regional network, across North East" in html  # the CEN says it is regional
+    assert "Women&#x27;s network, across North East" in html
+
+
 # --- Tell us about the partnership here ----------------------------------------------------
 
 
