@@ -908,6 +908,7 @@ def pages():
     from partnerships.models import Partnership
 
     towns = [town for town, _, _ in TOWNS]
+    typos = [town[:-2] + town[-1] for town in towns]  # "Leds", "Bristl", ...
     codes = [postcode_in(code, outward) for _, code, outward in TOWNS]
     codes = [code for code in codes if code]
     first = [f"{slug}" for slug in ["leeds-partnership"]]
@@ -921,6 +922,11 @@ def pages():
             "search_place",
             f"search place ({', '.join(towns)})",
             [f"/search/?{urlencode({'q': t})}" for t in towns],
+        ),
+        Page(
+            "search_typo",  # one letter dropped: matches nothing, then trigram similarity
+            f"search typo ({', '.join(typos)})",
+            [f"/search/?{urlencode({'q': t})}" for t in typos],
         ),
         Page(
             "search_postcode",

@@ -2,14 +2,40 @@
 
 `find(query)` returns a `SearchResult`: the partnerships that match, best first, the areas
 that matched, and a message for the user when there is something to explain.
+
+The ranking rule, in order:
+
+1. A postcode is looked up; the page says where it is ("TS24 8AH is in Hartlepool") and
+   lists the partnerships covering that area.
+2. A region's own name ("London", "north east") leads to the region.
+3. Names that contain every typed word (case, accents, punctuation, "&", "St." and filler
+   words such as "council" fold away; see text.py). Each is ranked by `text.rank`: exact
+   name, then starts with the query, then every word starts a word, then contains. At the
+   same rank a council's or partnership's own name beats a town or village, and a bigger
+   town a smaller one. A partnership found by its own name or by covering a matched area
+   takes the best score it earns.
+4. When two or more current councils share the best score ("Newcastle": Newcastle upon
+   Tyne and Newcastle-under-Lyme), the user is offered the choice instead of being sent to
+   one of them.
+5. Only when nothing contains the typed words: the names most alike by trigram similarity
+   (pg_trgm's `similarity`, at least SIMILAR_ENOUGH, from its GIN index on PostgreSQL; the
+   same measure in Python over names loaded once per process on SQLite) are offered as
+   "Did you mean ...?", fewest letters to change first (then the most alike; ties:
+   region, council, partnership, then the bigger place), and the results for the first are
+   shown.
+
+Each kind of search runs a fixed number of queries, whatever the data size.
 """
 
+import re
+import threading
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Case, F, Value, When
 
 from . import postcodes
-from .models import Area, Partnership, Place
+from .models import Area, Partnership, Place, Region
 from .text import fold, query_words, rank
 
 MAX_QUERY_LENGTH = 100
@@ -25,10 +51,20 @@ class SearchResult:
     postcode: str = ""
     # What kind of problem the message reports, for templates and tests.
     problem: str = ""
+    # The region whose own name was typed: the view goes there.
+    region: object = None
+    # Councils sharing the best match ("Newcastle"): the user chooses one.
+    choices: list = field(default_factory=list)
+    # "Did you mean ...?": the names most like a query that matched nothing, most alike
+    # first; the results shown are those for the first.
+    suggestions: list = field(default_factory=list)
 
     @property
     def single(self):
-        """The one partnership to send the user straight to, if the search was that clear."""
+        """The one partnership to send the user straight to, if the search was that clear:
+        never after a postcode (the page says where it is), a choice or a guess."""
+        if self.postcode or self.choices or self.suggestions:
+            return None
         return self.partnerships[0] if len(self.partnerships) == 1 else None
 
 
@@ -40,6 +76,10 @@ def find(query):
         )
     if postcodes.looks_like_postcode(query):
         return _by_postcode(query)
+    regions = list(Region.objects.all())
+    region = _region_named(query, regions)
+    if region is not None:
+        return SearchResult(query, region=region)
     result = _by_name(query)
     if not result.partnerships and not result.areas:
         if postcodes.looks_like_outward_code(query):
@@ -49,12 +89,20 @@ def find(query):
                 "postcode, such as SW1A 1AA, so we can find the right council."
             )
         else:
+            result = _did_you_mean(query, regions) or result
+        if not result.suggestions and not result.problem:
             result.problem = "no_match"
             result.message = (
                 f"We found no partnership, council or place called “{query}”. Check the "
                 "spelling, try the name of your council, or use your postcode."
             )
     return result
+
+
+def _region_named(query, regions):
+    """The region whose name is exactly what was typed, folded ("north-east": North East)."""
+    typed = {fold(query), " ".join(query_words(query))}
+    return next((region for region in regions if fold(region.name) in typed), None)
 
 
 def _by_postcode(query):
@@ -97,6 +145,8 @@ def _by_postcode(query):
         result.message = (
             f"{found.postcode} is in {area.name}. No partnership is recorded for {area.name} yet."
         )
+    else:
+        result.message = f"{found.postcode} is in {area.name}."
     return result
 
 
@@ -154,9 +204,32 @@ def _by_name(query):
             :MAX_RESULTS
         ],
     )
-    if not result.partnerships:
+    exact_partnership = any(rank(query, p.name) == 0 for p in by_name)
+    result.choices = [] if exact_partnership else _shared_best(query, matched_areas)
+    if result.choices:
+        result.message = (
+            f"More than one council matches “{query}”. Choose the one you mean, or pick a "
+            "partnership below."
+        )
+    elif not result.partnerships:
         _explain_place(result, query, matched_places, scores)
     return result
+
+
+def _shared_best(query, matched_areas):
+    """The current councils, two or more with different names, that share the best score of
+    any council's own name ("Newcastle": Newcastle upon Tyne and Newcastle-under-Lyme, though
+    a hamlet in Shropshire is called Newcastle); none when one council's name is exact."""
+    councils = [(rank(query, area.name), area) for area in matched_areas]
+    if not councils:
+        return []
+    best = min(score for score, _ in councils)
+    if best == 0:
+        return []
+    tied = [area for score, area in councils if score == best]
+    current = [area for area in tied if area.is_current] or tied
+    named = list({fold(area.name): area for area in current}.values())
+    return named if len(named) > 1 else []
 
 
 MAX_AREAS = 5  # areas matched by their own name, and areas of places, whose LSPs we look up
@@ -225,3 +298,144 @@ def _explain_place(result, query, matched_places, scores):
             f"{', '.join(names[:-1])} and {names[-1]}. No partnership is recorded for "
             f"{'either' if len(names) == 2 else 'any'} of them yet."
         )
+
+
+# Trigram similarity, as PostgreSQL's pg_trgm computes it: each alphanumeric word padded
+# with two spaces before and one after, cut into three-letter pieces; the share of the
+# pieces of both that they have in common. "hartlepol" ~ "hartlepool": 0.75.
+SIMILAR_ENOUGH = 0.3  # pg_trgm's own default threshold for the % operator
+MAX_SUGGESTIONS = 3
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def trigrams(text):
+    pieces = set()
+    for word in _WORD.findall(text.lower()):
+        padded = f"  {word} "
+        pieces.update(padded[i : i + 3] for i in range(len(padded) - 2))
+    return pieces
+
+
+def similarity(a, b):
+    a, b = trigrams(a), trigrams(b)
+    if not a or not b:
+        return 0.0
+    shared = len(a & b)
+    return shared / (len(a) + len(b) - shared)
+
+
+def edits(a, b):
+    """Letters to insert, delete, change or swap with a neighbour to turn a into b (optimal
+    string alignment distance)."""
+    previous, current = None, list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        before, previous, current = previous, current, [i] + [0] * len(b)
+        for j, y in enumerate(b, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y))
+            if i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
+                current[j] = min(current[j], before[j - 2] + 1)
+    return current[-1]
+
+
+# Kinds of name, in the order that breaks a tie.
+REGION, COUNCIL, PARTNERSHIP, PLACE = range(4)
+
+
+def _did_you_mean(query, regions):
+    """The result for the name most like a query that matched nothing, with the few most
+    alike as suggestions; None when nothing is similar enough."""
+    typed = fold(query)
+    if len(typed) < 3:
+        return None
+    candidates = [(similarity(typed, fold(r.name)), REGION, 0, r.name) for r in regions]
+    if connection.vendor == "postgresql":
+        candidates += _similar_in_database(typed)
+    else:
+        candidates += _similar_in_memory(typed)
+    # Trigrams find the candidates; the fewest letters to change orders them, so that a
+    # swapped pair ("Brimingham") still means Birmingham rather than a village (Gimingham).
+    candidates = sorted(
+        (c for c in candidates if c[0] >= SIMILAR_ENOUGH),
+        key=lambda c: (edits(typed, fold(c[3])), -c[0], c[1], c[2], c[3]),
+    )
+    names = list(dict.fromkeys(c[3] for c in candidates))  # best first, each name once
+    if not names:
+        return None
+    best = names[0]
+    if _region_named(best, regions):
+        result = SearchResult(query)  # the suggestion's link leads to the region
+    else:
+        result = _by_name(best)
+        result.query = query
+    result.suggestions = names[:MAX_SUGGESTIONS]
+    nothing = f"We found nothing called “{query}”."
+    if result.message:
+        result.message = f"{nothing} {result.message}"
+    else:
+        result.problem = "did_you_mean"
+        shown = f" Showing results for {best}." if result.partnerships or result.areas else ""
+        result.message = nothing + shown
+    return result
+
+
+def _similar_in_database(typed):
+    """The most alike names of each kind, from the GIN trigram indexes (the % operator)."""
+    from django.contrib.postgres.lookups import TrigramSimilar
+    from django.contrib.postgres.search import TrigramSimilarity
+
+    found = []
+    for kind, queryset, size in [
+        (COUNCIL, Area.objects.filter(is_current=True), None),
+        (PARTNERSHIP, Partnership.objects.all(), None),
+        (PLACE, Place.objects.all(), "population"),
+    ]:
+        rows = (
+            queryset.filter(TrigramSimilar(F("search_name"), Value(typed)))
+            .annotate(alike=TrigramSimilarity("search_name", Value(typed)))
+            .order_by("-alike", *([F(size).desc(nulls_last=True)] if size else []), "name")
+            .values_list("alike", "name", *([size] if size else []))[: MAX_SUGGESTIONS * 2]
+        )
+        found += [(row[0], kind, -(row[2] or 0) if size else 0, row[1]) for row in rows]
+    return found
+
+
+_names_lock = threading.Lock()
+_names = {"stamp": None, "rows": []}
+
+
+def _similar_in_memory(typed):
+    """The same on SQLite: council and place names loaded once per process (again only when
+    a row is added or removed), partnerships' names read each time (curators rename them)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT COUNT(*) FROM partnerships_area), (SELECT MAX(id) FROM "
+            "partnerships_area), (SELECT COUNT(*) FROM partnerships_place), "
+            "(SELECT MAX(id) FROM partnerships_place)"
+        )
+        stamp = cursor.fetchone()
+    with _names_lock:
+        if _names["stamp"] != stamp:
+            areas = Area.objects.filter(is_current=True).values_list("search_name", "name")
+            places = Place.objects.values_list("search_name", "name", "population")
+            _names["rows"] = [(COUNCIL, 0, trigrams(s), n) for s, n in areas] + [
+                (PLACE, -(p or 0), trigrams(s), n) for s, n, p in places
+            ]
+            _names["stamp"] = stamp
+        rows = _names["rows"]
+    partnerships = [
+        (PARTNERSHIP, 0, trigrams(s), n)
+        for s, n in Partnership.objects.values_list("search_name", "name")
+    ]
+    mine = trigrams(typed)
+    found = {COUNCIL: [], PARTNERSHIP: [], PLACE: []}
+    for kind, size, theirs, name in rows + partnerships:
+        shared = len(mine & theirs)
+        alike = shared / (len(mine) + len(theirs) - shared) if shared else 0
+        if alike >= SIMILAR_ENOUGH:
+            found[kind].append((alike, kind, size, name))
+    # As many of each kind as the database query returns, chosen in the same order.
+    return [
+        row
+        for rows_of_kind in found.values()
+        for row in sorted(rows_of_kind, key=lambda c: (-c[0], c[2], c[3]))[: MAX_SUGGESTIONS * 2]
+    ]

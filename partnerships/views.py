@@ -31,6 +31,8 @@ def home(request):
 
 def search_view(request):
     result = search.find(request.GET.get("q", ""))
+    if result.region is not None:
+        return redirect(result.region)
     if result.single and not result.problem:
         return redirect(result.single)
     return render(
