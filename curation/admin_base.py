@@ -23,6 +23,7 @@ from django.contrib.admin.utils import model_ngettext, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, router, transaction
 from django.db.models import F, Prefetch, Q
+from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
 from simple_history.admin import SimpleHistoryAdmin
@@ -375,6 +376,14 @@ class CuratedAdmin(SimpleHistoryAdmin):
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Ids typed into the address ("history/abc/") name no version: the 404 page, where
+        # django-simple-history's lookup would fail with a 500.
+        history = getattr(self.model, self.opts.simple_history_manager_attribute).model
+        try:
+            self.opts.pk.to_python(unquote(object_id))
+            history._meta.pk.to_python(version_id)
+        except ValidationError:
+            raise Http404("No such version.") from None
         if rules.is_limited(request.user):
             obj = self.get_object(request, unquote(object_id))
             if obj is None:
