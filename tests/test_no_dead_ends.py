@@ -385,6 +385,46 @@ def test_the_tell_us_pages_run_a_constant_number_of_queries(client):
 
 
 @pytest.mark.browser
+def test_an_area_with_a_partnership_and_its_partnership_page_pass_axe(
+    live_server, no_js_page, areas
+):
+    national_bodies()
+    here = area(HARTLEPOOL)
+    partnership = PartnershipFactory(name="Hartlepool Partnership", areas=[here])
+    organisation(
+        [here],
+        name="Hartlepool Borough Council",
+        kind=OrganisationKind.COUNCIL,
+        website="https://council.example.org/",
+    )
+    organisation(
+        [here],
+        name="Hartlepool CVS",
+        kind=OrganisationKind.INFRASTRUCTURE,
+        infrastructure_type=InfrastructureType.CVS,
+        website="https://cvs.example.org/",
+    )
+    NetworkFactory(name="Hartlepool CEN", areas=[here])
+    regional_network(here.region, name="North East CEN Network")
+    regional_network(
+        here.region, name="North East Women's Network", kind=NetworkKind.WOMENS_NETWORK
+    )
+    page = no_js_page
+    for width in (1280, 360):
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto(live_server.url + here.get_absolute_url())
+        assert page.locator(f'a[href="{partnership.get_absolute_url()}"]').is_visible()
+        assert page.get_by_role("link", name="Hartlepool CVS", exact=True).is_visible()
+        assert page.get_by_role("link", name="North East CEN Network").first.is_visible()
+        assert_accessible(page)
+        page.goto(live_server.url + partnership.get_absolute_url())
+        assert page.get_by_text("Regional network, across North East").is_visible()
+        assert_accessible(page)
+        if width == 360:
+            assert_no_horizontal_scroll(page)
+
+
+@pytest.mark.browser
 def test_an_area_page_and_its_tell_us_form_work_without_javascript(live_server, no_js_page, areas):
     national_bodies()
     here = area(NORTH_LINCOLNSHIRE)
