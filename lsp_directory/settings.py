@@ -112,7 +112,7 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"].get("ENGINE") == "django.db.backends.sqlite3":
     # A few curators saving or importing at once take turns instead of failing with
     # "database is locked": readers never block the writer (WAL), a transaction takes the
     # write lock when it begins (so two never both read, then both try to write), and a
@@ -124,7 +124,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 30,
         }
     )
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+if DATABASES["default"].get("ENGINE") == "django.db.backends.postgresql":
     # A stalled database gives the 503 page in seconds (lsp_directory/database.py): how long
     # to wait for a connection (s), for a page's statement (ms), and for an import's or an
     # export's (ms; below gunicorn's --timeout, so the worker answers before it is killed).

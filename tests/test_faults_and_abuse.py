@@ -168,7 +168,9 @@ def test_a_database_outage_gives_a_503_page_and_the_site_recovers(client, areas,
     assert response.status_code == 503
     assert b"the directory is unavailable" in response.content
     assert response["Retry-After"]
-    assert client.get("/healthz").status_code == 503
+    health = client.get("/healthz")
+    assert health.status_code == 503
+    assert health.json() == {"status": "unavailable"}  # not the host and port it tried
 
     come_back()
     assert client.get("/partnerships/").status_code == 200
