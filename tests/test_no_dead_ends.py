@@ -204,6 +204,11 @@ def test_the_national_bodies_are_curated_records_shown_on_every_area_page(client
     assert "Find your local Council for Voluntary Service (CVS)" in html
 
 
+def test_the_national_bodies_have_a_first_version_to_return_to():
+    for body in Organisation.objects.national_help():
+        assert body.history.filter(history_type="+").exists(), body.name
+
+
 def test_a_curators_edit_of_a_national_body_shows_on_the_page(client):
     Organisation.objects.filter(slug="navca").update(national_help="Ask NAVCA where your CVS is")
     html = text(client.get(area(NORTH_LINCOLNSHIRE).get_absolute_url()))

@@ -45,6 +45,10 @@ def add_national_bodies(apps, schema_editor):
             Organisation.objects.filter(slug=body["slug"]).update(
                 national_help=body["national_help"]
             )
+    # A first version in their history, so that a curator's first edit can be undone.
+    from curation.history import history_first_versions_ensure
+
+    history_first_versions_ensure(models=[Organisation], apps=apps)
 
 
 def remove_national_bodies(apps, schema_editor):
