@@ -60,6 +60,11 @@ class SearchResult:
     suggestions: list = field(default_factory=list)
 
     @property
+    def other_areas(self):
+        """The matching areas that are not already offered as a choice."""
+        return [area for area in self.areas if area not in self.choices]
+
+    @property
     def single(self):
         """The one partnership to send the user straight to, if the search was that clear:
         never after a postcode (the page says where it is), a choice or a guess."""
@@ -207,10 +212,8 @@ def _by_name(query):
     exact_partnership = any(rank(query, p.name) == 0 for p in by_name)
     result.choices = [] if exact_partnership else _shared_best(query, matched_areas)
     if result.choices:
-        result.message = (
-            f"More than one council matches “{query}”. Choose the one you mean, or pick a "
-            "partnership below."
-        )
+        pick = ", or pick a partnership below" if result.partnerships else ""
+        result.message = f"More than one council matches “{query}”. Choose the one you mean{pick}."
     elif not result.partnerships:
         _explain_place(result, query, matched_places, scores)
     return result

@@ -125,8 +125,16 @@ def test_newcastle_offers_both_councils_instead_of_jumping(client, lsps):
     text = response.content.decode()
     assert "Which council do you mean?" in text
     for code in ("E08000021", "E07000195"):  # upon Tyne, under-Lyme
-        assert area(code).get_absolute_url() in text
+        assert text.count(f'href="{area(code).get_absolute_url()}"') == 1  # offered once
     assert lsps["Newcastle Partnership"].get_absolute_url() in text
+
+
+def test_the_choice_is_offered_where_neither_council_has_a_partnership(client):
+    response = client.get("/search/", {"q": "Newcastle"})
+    result = response.context["result"]
+    assert [a.gss_code for a in result.choices] == ["E08000021", "E07000195"]
+    assert result.suggestions == []  # a real name, not a typo
+    assert "Choose the one you mean." in response.content.decode()
 
 
 def test_london_leads_to_the_london_region(client, lsps):
