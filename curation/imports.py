@@ -577,7 +577,9 @@ class XlsxScan:
             else:
                 self.strings += 1
                 if self.strings > XLSX_STRINGS_MAX:
-                    raise Refused(f"it holds more than {XLSX_STRINGS_MAX:,} shared strings")
+                    raise Refused(
+                        f"it holds more than {XLSX_STRINGS_MAX:,} different texts (shared strings)"
+                    )
         self.held(block.count(b"<", since))
 
     def held(self, tags):

@@ -5,7 +5,7 @@ and column (PostgreSQL cannot store one: the confirm gave a 500).
 
 Each hostile workbook is built here, as an attacker would, by writing its XML straight into a
 zip, and read by curation.imports.rows_read in a fresh Python process that reports how long
-the reading took and how much its peak memory grew (resource.getrusage's high-water mark).
+the reading took and how much its peak memory grew.
 """
 
 import io
@@ -78,19 +78,21 @@ def sheet(rows, *, dimension=b"", before=b""):
     yield b"</sheetData></worksheet>"
 
 
-def workbook(path, pieces, *, level=6):
-    """An .xlsx at path whose first sheet is the XML in pieces, packed at zlib level."""
+def workbook(path, pieces, *, level=6, parts=PARTS, more=()):
+    """An .xlsx at path whose first sheet is the XML in pieces, packed at zlib level; more:
+    other parts, as (name, pieces)."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as archive:
-        for name, xml in PARTS.items():
+        for name, xml in parts.items():
             archive.writestr(name, xml)
-        with archive.open(SHEET, "w") as part:
-            buffer = []
-            for piece in pieces:
-                buffer.append(piece)
-                if len(buffer) == 10_000:
-                    part.write(b"".join(buffer))
-                    buffer = []
-            part.write(b"".join(buffer))
+        for name, part_pieces in [(SHEET, pieces), *more]:
+            with archive.open(name, "w") as part:
+                buffer = []
+                for piece in part_pieces:
+                    buffer.append(piece)
+                    if len(buffer) == 10_000:
+                        part.write(b"".join(buffer))
+                        buffer = []
+                part.write(b"".join(buffer))
     return path
 
 
@@ -114,22 +116,28 @@ def text_of(megabytes, *, sprinkle=b""):
         )
 
 
-# Reading happens in a child process, so that its peak memory is its own.
+# Reading happens in a child process, so that its peak memory is its own: the kernel's
+# high-water mark of its resident memory (VmHWM; getrusage's ru_maxrss would start from the
+# forking test process's size).
 CHILD = """
-import json, resource, sys, time
+import json, re, sys, time
 import django
 django.setup()
 import openpyxl  # imported before measuring, as in a running server
 from curation.imports import SEAT_COLUMNS, rows_read
+
+def peak_kb():
+    with open("/proc/self/status") as status:
+        return int(re.search(r"VmHWM:\\s+(\\d+) kB", status.read())[1])
+
 with open(sys.argv[1], "rb") as file:
     data = file.read()
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+before = peak_kb()
 started = time.perf_counter()
 table = rows_read(data=data, filename="upload.xlsx", columns=SEAT_COLUMNS)
 seconds = time.perf_counter() - started
-grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
 print(json.dumps({
-    "seconds": seconds, "megabytes": grown / 1024, "rows": len(table.rows),
+    "seconds": seconds, "megabytes": (peak_kb() - before) / 1024, "rows": len(table.rows),
     "problems": [str(problem) for problem in table.problems],
 }))
 """
@@ -216,6 +224,27 @@ def test_one_huge_piece_of_text_is_refused(tmp_path, xml, says):
     path = workbook(tmp_path / "text.xlsx", sheet(xml()))
     assert path.stat().st_size < imports.MAX_BYTES
     assert_refused_quickly(path, says)
+
+
+def test_two_million_shared_strings_are_refused(tmp_path):
+    """openpyxl holds every shared string (the texts an .xlsx lists once and its cells
+    point to) from the moment it opens the workbook: two million short ones packed into a
+    few megabytes took hundreds of megabytes."""
+    strings = "/xl/sharedStrings.xml"
+    parts = dict(PARTS)
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>",
+        b'<Override PartName="' + strings.encode() + b'" ContentType="application/vnd.'
+        b'openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    )
+    table = chain(
+        [b'<?xml version="1.0" encoding="UTF-8"?>\n<sst xmlns="' + MAIN + b'">'],
+        (b"<si><t>%d</t></si>" % number for number in range(2_000_000)),
+        [b"</sst>"],
+    )
+    path = workbook(tmp_path / "strings.xlsx", sheet([]), parts=parts, more=[(strings[1:], table)])
+    assert path.stat().st_size < imports.MAX_BYTES
+    assert_refused_quickly(path, "it holds more than 1,000,000 different texts")
 
 
 def test_a_zip_of_many_files_is_refused_before_its_directory_is_read(tmp_path):
