@@ -67,6 +67,16 @@ class PartnershipQuerySet(CuratedQuerySet):
     def for_public_page(self):
         return self.prefetch_related(*public_page_prefetches())
 
+    def with_womens_forum(self):
+        """Annotate whether a women's forum network feeds into each partnership, for
+        Partnership.womens_forum_recorded: the one rule, read without a query per row."""
+        from networks.choices import NetworkKind
+
+        forums = apps.get_model("networks", "Network").objects.filter(
+            partnership=models.OuterRef("pk"), kind=NetworkKind.WOMENS_FORUM
+        )
+        return self.annotate(womens_forum_network=models.Exists(forums))
+
     def covering(self, area):
         """Partnerships for an area, for the areas it replaced or that replaced it, or for
         its county: a postcode resolves to today's area, records may name an older one."""

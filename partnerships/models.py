@@ -235,6 +235,19 @@ class Partnership(FoldedName, Curated):
     def get_absolute_url(self):
         return reverse("partnerships:partnership", args=[self.slug])
 
+    @property
+    def womens_forum_recorded(self):
+        """A women's forum is recorded when a curator ticked has_womens_forum or a network of
+        kind women's forum feeds into this partnership (annotated by with_womens_forum())."""
+        if self.has_womens_forum:
+            return True
+        known = getattr(self, "womens_forum_network", None)
+        if known is None:
+            from networks.choices import NetworkKind
+
+            known = self.networks.filter(kind=NetworkKind.WOMENS_FORUM).exists()
+        return known
+
 
 class Body(Curated):
     """A partnership's board, or one of the themed groups that feed into it."""

@@ -62,8 +62,20 @@ def partnership_list(request):
     )
 
 
+def seats_by_person(seats):
+    """[(person, [their seats])], in the order each person first appears. A seat whose
+    holder was erased stands alone: those seats may belong to different people."""
+    people = {}
+    for seat in seats:
+        key = seat.person_id or ("seat", seat.pk)
+        people.setdefault(key, (seat.person, []))[1].append(seat)
+    return list(people.values())
+
+
 def partnership_detail(request, slug):
-    partnership = get_object_or_404(Partnership.objects.for_public_page(), slug=slug)
+    partnership = get_object_or_404(
+        Partnership.objects.for_public_page().with_womens_forum(), slug=slug
+    )
     areas = list(partnership.areas.all())
     area_ids = [area.pk for area in areas]
     regions = {area.region_id for area in areas}
@@ -80,14 +92,18 @@ def partnership_detail(request, slug):
         local_organisations.infrastructure().order_by("infrastructure_type", "name")
     )
     bodies = partnership.ordered_bodies
+    for body in bodies:  # VCS seats get a card each; a body's table lists the others.
+        body.vcs_seats = [seat for seat in body.current_seats if seat.sector == "vcs"]
+        body.other_seats = [seat for seat in body.current_seats if seat.sector != "vcs"]
     context = {
         "partnership": partnership,
         "areas": areas,
         "region": areas[0].region if areas else None,
         "bodies": bodies,
-        "vcs_seats": [
-            seat for body in bodies for seat in body.current_seats if seat.sector == "vcs"
-        ],
+        # One card per person, listing every seat they hold here.
+        "vcs_people": seats_by_person(seat for body in bodies for seat in body.vcs_seats),
+        "board": [body for body in bodies if body.kind == "board"],
+        "themed_groups": [body for body in bodies if body.kind != "board"],
         # Where to turn when a representative has not agreed to publish their contact.
         "contact_route": infrastructure[0] if infrastructure else None,
         "cens": [n for n in networks if n.kind == "cen"],
