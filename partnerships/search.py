@@ -19,20 +19,20 @@ The ranking rule, in order:
    one of them.
 5. Only when nothing contains the typed words: the names most alike by trigram similarity
    (pg_trgm's `similarity`, at least SIMILAR_ENOUGH, from its GIN index on PostgreSQL; the
-   same measure in Python over names loaded once per process on SQLite) are offered as
-   "Did you mean ...?", fewest letters to change first (then the most alike; ties:
+   same measure on SQLite as a Python function, each name's trigrams kept per process)
+   are offered as "Did you mean ...?", fewest letters to change first (then the most alike; ties:
    region, council, partnership, then the bigger place), and the results for the first are
    shown.
 
 Each kind of search runs a fixed number of queries, whatever the data size.
 """
 
+import functools
 import re
-import threading
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, F, FloatField, Func, Value, When
 
 from . import postcodes
 from .models import Area, Partnership, Place, Region
@@ -351,10 +351,7 @@ def _did_you_mean(query, regions):
     if len(typed) < 3:
         return None
     candidates = [(similarity(typed, fold(r.name)), REGION, 0, r.name) for r in regions]
-    if connection.vendor == "postgresql":
-        candidates += _similar_in_database(typed)
-    else:
-        candidates += _similar_in_memory(typed)
+    candidates += _similar_in_database(typed)
     # Trigrams find the candidates; the fewest letters to change orders them, so that a
     # swapped pair ("Brimingham") still means Birmingham rather than a village (Gimingham).
     candidates = sorted(
@@ -382,9 +379,31 @@ def _did_you_mean(query, regions):
 
 
 def _similar_in_database(typed):
-    """The most alike names of each kind, from the GIN trigram indexes (the % operator)."""
-    from django.contrib.postgres.lookups import TrigramSimilar
-    from django.contrib.postgres.search import TrigramSimilarity
+    """The most alike names of each kind, one query each. On PostgreSQL pg_trgm's `%` and
+    `similarity`, from the GIN trigram indexes; on SQLite the same measure as a function
+    the connection calls (each name's trigrams worked out once per process and kept)."""
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.lookups import TrigramSimilar
+        from django.contrib.postgres.search import TrigramSimilarity
+
+        def similar(queryset):
+            return queryset.filter(TrigramSimilar(F("search_name"), Value(typed))).annotate(
+                alike=TrigramSimilarity("search_name", Value(typed))
+            )
+    else:
+        connection.ensure_connection()
+        connection.connection.create_function(
+            "trigram_similarity", 2, _sqlite_similarity, deterministic=True
+        )
+
+        def similar(queryset):
+            alike = Func(
+                F("search_name"),
+                Value(typed),
+                function="trigram_similarity",
+                output_field=FloatField(),
+            )
+            return queryset.annotate(alike=alike).filter(alike__gte=SIMILAR_ENOUGH)
 
     found = []
     for kind, queryset, size in [
@@ -393,8 +412,7 @@ def _similar_in_database(typed):
         (PLACE, Place.objects.all(), "population"),
     ]:
         rows = (
-            queryset.filter(TrigramSimilar(F("search_name"), Value(typed)))
-            .annotate(alike=TrigramSimilarity("search_name", Value(typed)))
+            similar(queryset)
             .order_by("-alike", *([F(size).desc(nulls_last=True)] if size else []), "name")
             .values_list("alike", "name", *([size] if size else []))[: MAX_SUGGESTIONS * 2]
         )
@@ -402,43 +420,14 @@ def _similar_in_database(typed):
     return found
 
 
-_names_lock = threading.Lock()
-_names = {"stamp": None, "rows": []}
+@functools.lru_cache(maxsize=200_000)
+def _trigrams_of(text):
+    return frozenset(trigrams(text))
 
 
-def _similar_in_memory(typed):
-    """The same on SQLite: council and place names loaded once per process (again only when
-    a row is added or removed), partnerships' names read each time (curators rename them)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT (SELECT COUNT(*) FROM partnerships_area), (SELECT MAX(id) FROM "
-            "partnerships_area), (SELECT COUNT(*) FROM partnerships_place), "
-            "(SELECT MAX(id) FROM partnerships_place)"
-        )
-        stamp = cursor.fetchone()
-    with _names_lock:
-        if _names["stamp"] != stamp:
-            areas = Area.objects.filter(is_current=True).values_list("search_name", "name")
-            places = Place.objects.values_list("search_name", "name", "population")
-            _names["rows"] = [(COUNCIL, 0, trigrams(s), n) for s, n in areas] + [
-                (PLACE, -(p or 0), trigrams(s), n) for s, n, p in places
-            ]
-            _names["stamp"] = stamp
-        rows = _names["rows"]
-    partnerships = [
-        (PARTNERSHIP, 0, trigrams(s), n)
-        for s, n in Partnership.objects.values_list("search_name", "name")
-    ]
-    mine = trigrams(typed)
-    found = {COUNCIL: [], PARTNERSHIP: [], PLACE: []}
-    for kind, size, theirs, name in rows + partnerships:
-        shared = len(mine & theirs)
-        alike = shared / (len(mine) + len(theirs) - shared) if shared else 0
-        if alike >= SIMILAR_ENOUGH:
-            found[kind].append((alike, kind, size, name))
-    # As many of each kind as the database query returns, chosen in the same order.
-    return [
-        row
-        for rows_of_kind in found.values()
-        for row in sorted(rows_of_kind, key=lambda c: (-c[0], c[2], c[3]))[: MAX_SUGGESTIONS * 2]
-    ]
+def _sqlite_similarity(a, b):
+    if a is None or b is None:
+        return 0.0
+    a, b = _trigrams_of(a), _trigrams_of(b)
+    shared = len(a & b)
+    return shared / (len(a) + len(b) - shared) if shared else 0.0
