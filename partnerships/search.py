@@ -5,8 +5,8 @@ that matched, and a message for the user when there is something to explain.
 
 The ranking rule, in order:
 
-1. A postcode is looked up; the page says where it is ("TS24 8AH is in Hartlepool") and
-   lists the partnerships covering that area.
+1. A postcode is looked up: one partnership covering its area is gone to straight away;
+   otherwise the page says where it is ("TS24 8AH is in Hartlepool") and lists them.
 2. A region's own name ("London", "north east") leads to the region.
 3. Names that contain every typed word (case, accents, punctuation, "&", "St." and filler
    words such as "council" fold away; see text.py). Each is ranked by `text.rank`: exact
@@ -67,8 +67,8 @@ class SearchResult:
     @property
     def single(self):
         """The one partnership to send the user straight to, if the search was that clear:
-        never after a postcode (the page says where it is), a choice or a guess."""
-        if self.postcode or self.choices or self.suggestions:
+        never after a choice or a guess."""
+        if self.choices or self.suggestions:
             return None
         return self.partnerships[0] if len(self.partnerships) == 1 else None
 
