@@ -148,6 +148,8 @@ def curator_of(*codes, username="curator", perms=("add_seat", "change_seat")):
 
 def test_seats_from_csv_with_bom_create_everything_with_history():
     admin = User.objects.create_superuser("boss", password="pw")
+    # What the migrations recorded (the national help bodies) is not the import's.
+    before = {model: set(model.objects.values_list("pk", flat=True)) for model in MODELS}
     result = run("seats", to_csv(seat_rows(), bom=True), user=admin)
 
     assert result.ok and result.written, messages(result)
@@ -188,8 +190,9 @@ def test_seats_from_csv_with_bom_create_everything_with_history():
     )
 
     for model in MODELS[:-1]:
-        assert model.history.count() == model.objects.count()
-        for entry in model.history.all():
+        history = model.history.exclude(id__in=before[model])
+        assert history.count() == model.objects.exclude(pk__in=before[model]).count()
+        for entry in history:
             assert entry.history_user == admin
             assert entry.history_type == "+"
             assert entry.history_change_reason == "Imported from seats.csv"
