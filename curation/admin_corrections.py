@@ -19,7 +19,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from . import rules
-from .admin_base import prefetch_areas, region_filter
+from .admin_base import TypedInputGuard, prefetch_areas, region_filter
 from .erasure import is_redacted
 from .forms import REPORTABLE, public_url
 from .models import Correction, CorrectionState
@@ -70,7 +70,7 @@ def mark_rejected(modeladmin, request, queryset):
 
 
 @admin.register(Correction)
-class CorrectionAdmin(admin.ModelAdmin):
+class CorrectionAdmin(TypedInputGuard, admin.ModelAdmin):
     list_display = [
         "created_at",
         "record_label",

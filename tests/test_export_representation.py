@@ -81,7 +81,6 @@ BAD_FILTERS = [
     "?womens=maybe",
     "?status=later",
     "?order=password",
-    "?partnership=%00",
     "?region=london&region=<script>",
     "?theme=" + "x" * 3000,
     "?bom=yes&body_kind=%FF",

@@ -206,8 +206,7 @@ def test_a_connection_killed_by_the_server_is_replaced(client, areas):
 # page, autocomplete and history addresses. None of it may give a 5xx, on either database.
 
 HARTLEPOOL = "E06000001"
-# _to_field is left out until test_to_field_plus_is_refused passes.
-ADMIN_ANY_PARAMS = ["q", "o", "p", "e", "all", "_facets", "_popup"]
+ADMIN_ANY_PARAMS = ["q", "o", "p", "e", "all", "_facets", "_popup", "_to_field"]
 ADMINS = {model._meta.label: model for model in admin.site._registry}
 HISTORY_ADMINS = sorted(
     label
@@ -324,6 +323,8 @@ def test_no_history_address_gives_a_server_error(curator_client, label, data):
         "/admin/partnerships/seat/?o=%00",
         "/admin/autocomplete/?app_label=partnerships&model_name=seat&field_name=person&term=%00",
         "/representatives/?area=%00",
+        "/representatives/?partnership=%00",
+        "/representatives/export.csv?partnership=%00",
         "/search/?q=a%00",
         "/admin/partnerships/seat/?%00=1",
     ],
@@ -346,28 +347,29 @@ def test_a_version_id_that_is_not_a_number_is_not_found(curator_client):
     assert curator_client.get(f"{base}{version}/").status_code == 200
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Django 5.2's ModelAdmin.to_field_allowed looks '+' up as a field: the hidden "
-    "reverse relation of django-simple-history's foreign keys (related_name='+'), which has "
-    "no primary_key, so the changelist fails with a 500 (fix: refuse a to_field starting "
-    "with '+' in the admin base classes, curation/admin_base.py)",
-)
 def test_to_field_plus_is_refused(curator_client):
     curator_client.raise_request_exception = False
     response = curator_client.get("/admin/partnerships/region/", {"_to_field": "+"})
     assert response.status_code == 400
 
 
-@pytest.mark.xfail(
-    connection.vendor == "sqlite",
-    strict=True,
-    reason="Django 5.2 leaves numbers too big for SQLite in an __in lookup (exact, gt and lt "
-    "are guarded): the admin's changelist then fails with OverflowError, a 500; a curator "
-    "may filter by any of the model's fields (fix: ModelAdmin.lookup_allowed in "
-    "curation/admin_base.py, or an In lookup registered for IntegerField)",
-)
 def test_an_id_out_of_range_is_refused(curator_client):
     curator_client.raise_request_exception = False
     response = curator_client.get("/admin/partnerships/seat/", {"id__in": "9223372036854775808"})
     assert response.status_code < 500
+
+
+@pytest.mark.parametrize("selected", ["abc", "1.5", "9" * 30])
+def test_an_action_on_ids_that_are_not_ids_changes_nothing(curator_client, selected):
+    seat = Seat.objects.get()
+    data = {"action": "mark_verified_today", "_selected_action": [selected, str(seat.pk)]}
+    response = curator_client.post("/admin/partnerships/seat/", data)
+    assert response.status_code == 302
+    seat.refresh_from_db()
+    assert seat.verified_by is None
+
+
+def test_a_site_administrators_history_of_no_record_is_missing(admin_client):
+    for object_id in ("abc", "99999999"):
+        response = admin_client.get(f"/admin/partnerships/seat/{object_id}/history/")
+        assert response.status_code == 302

@@ -8,8 +8,6 @@ import io
 import pytest
 from django.apps import apps
 from django.core.management import call_command
-from django.db import connection
-from django.db.migrations.loader import MigrationLoader
 from django.urls import reverse
 from simple_history.utils import get_history_model_for_model
 
@@ -45,17 +43,23 @@ def assert_one_first_version_each(model, reason):
     """Each record of model has exactly one version, a "+" carrying its fields and its
     many-to-many rows."""
     t = tracked(model._meta.label)
-    records = {r["id"]: r for r in model._base_manager.values("id", *t.fields)}
-    firsts = {v["id"]: v for v in versions(model).values("id", "history_type", *t.fields)}
-    assert versions(model).count() == len(firsts), model  # one each
+    demo = model._base_manager.filter(is_demo=True)  # not what the migrations recorded
+    records = {r["id"]: r for r in demo.values("id", *t.fields)}
+    demo_versions = versions(model).filter(id__in=records)
+    firsts = {v["id"]: v for v in demo_versions.values("id", "history_type", *t.fields)}
+    assert demo_versions.count() == len(firsts), model  # one each
     assert set(firsts) == set(records), model
     for pk, record in records.items():
         assert firsts[pk] == {**record, "history_type": "+"}
-    assert set(versions(model).values_list("history_change_reason", flat=True)) <= {reason}
+    assert set(demo_versions.values_list("history_change_reason", flat=True)) <= {reason}
     for m2m in t.m2ms:
         own, other = f"{m2m.own}_id", f"{m2m.other}_id"
-        links = set(m2m.through.objects.values_list("id", own, other))
-        copies = m2m.history.objects.values_list("id", own, other, "history__history_type")
+        links = set(
+            m2m.through.objects.filter(**{f"{own}__in": records}).values_list("id", own, other)
+        )
+        copies = m2m.history.objects.filter(**{f"{own}__in": records}).values_list(
+            "id", own, other, "history__history_type"
+        )
         assert {row[:3] for row in copies} == links, m2m.history
         assert {row[3] for row in copies} <= {"+"}
 
@@ -103,7 +107,10 @@ def form_data(page, **changes):
 
 @pytest.fixture
 def demo():
+    """The history rows before the demo (the migrations' national help bodies have some)."""
+    before = history_rows()
     call_command("load_demo", stdout=io.StringIO())
+    return before
 
 
 def test_after_load_demo_every_curated_record_has_one_first_version(demo):
@@ -122,7 +129,7 @@ def test_loading_the_demo_again_leaves_the_history_as_it_was(demo):
         assert_one_first_version_each(model, DEMO_REASON)
 
     call_command("load_demo", "--clear", stdout=io.StringIO())
-    assert not any(history_rows().values())
+    assert history_rows() == demo
 
 
 # --- A curator undoes their first edit ------------------------------------------------------
@@ -188,7 +195,11 @@ def records_without_history():
 
 
 def migration_apps():
-    return MigrationLoader(connection).project_state(MIGRATION).apps
+    """The models as they are today: the migration's own state lacks fields added since
+    (national_help), which a database migrated to today requires."""
+    from django.apps import apps
+
+    return apps
 
 
 def test_the_migration_gives_records_without_history_a_first_version():
