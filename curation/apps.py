@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class CurationConfig(AppConfig):
     name = "curation"
     verbose_name = "Curation: curators, corrections and imports"
+
+    def ready(self):
+        from django.contrib import admin
+
+        from .autocomplete import guarded
+
+        # Read when the admin's URLs are built, after every app is ready.
+        admin.site.autocomplete_view = guarded(admin.site.autocomplete_view)

@@ -373,3 +373,20 @@ def test_a_site_administrators_history_of_no_record_is_missing(admin_client):
     for object_id in ("abc", "99999999"):
         response = admin_client.get(f"/admin/partnerships/seat/{object_id}/history/")
         assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "field_name", ["seats", "history", "id", "name", "nonsense", "person__name", ""]
+)
+def test_autocomplete_for_a_field_without_one_is_forbidden(curator_client, field_name):
+    """A reverse relation (a person's seats) gave a 500 in Django's autocomplete."""
+    params = {"app_label": "partnerships", "model_name": "person", "field_name": field_name}
+    response = curator_client.get("/admin/autocomplete/", params | {"term": "x"})
+    assert response.status_code == 403
+
+
+def test_autocomplete_still_answers_for_a_real_choice(curator_client):
+    params = {"app_label": "partnerships", "model_name": "seat", "field_name": "person"}
+    response = curator_client.get("/admin/autocomplete/", params | {"term": ""})
+    assert response.status_code == 200
+    assert "results" in response.json()
