@@ -39,9 +39,9 @@ def curated_area_ids(user):
     on the user object.
 
     A region brings its areas and a county its districts. An area abolished in a
-    reorganisation comes with its successors only when the curator has every one of them:
-    records filed under Cumbria belong to the curators of Cumberland and of Westmorland and
-    Furness together, not to either alone.
+    reorganisation is added only when the curator has every area that replaced it: records
+    filed under Cumbria belong to the curators of Cumberland and of Westmorland and Furness
+    together, not to either alone.
     """
     if user is None or user.is_superuser:
         return None
