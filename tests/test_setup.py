@@ -49,7 +49,8 @@ def test_settings_read_the_environment(monkeypatch):
     try:
         fresh = importlib.reload(settings_module)
         database = fresh.DATABASES["default"]
-        assert database["ENGINE"] == "django.db.backends.postgresql"
+        # Django's backend with a client-side wait limit (lsp_directory/postgresql/).
+        assert database["ENGINE"] == "lsp_directory.postgresql"
         assert (database["HOST"], database["PORT"], database["NAME"]) == (
             "db.example.org",
             5433,

@@ -8,7 +8,9 @@ NATIONAL_BODIES = [
     {
         "name": "Women's Resource Centre",
         "slug": "womens-resource-centre",
-        "kind": "vcs",
+        # The women's sector's national umbrella body: infrastructure, not one of the local
+        # VCS organisations whose share the representation report measures.
+        "kind": "infrastructure",
         "infrastructure_type": "",
         "is_womens_organisation": True,
         "website": "https://www.wrc.org.uk/",
