@@ -11,7 +11,7 @@ NATIONAL_BODIES = [
         # The women's sector's national umbrella body: infrastructure, not one of the local
         # VCS organisations whose share the representation report measures.
         "kind": "infrastructure",
-        "infrastructure_type": "",
+        "infrastructure_type": "equalities",
         "is_womens_organisation": True,
         "website": "https://www.wrc.org.uk/",
         "national_help": "Support for women's organisations, and help to find one near you",
