@@ -42,6 +42,7 @@ from partnerships.models import (
     curated_models,
 )
 
+from .admin_forms import form_data
 from .factories import (
     BoardFactory,
     DocumentFactory,
@@ -187,30 +188,6 @@ def snapshot():
 def admin_url(record, view, *args):
     opts = record._meta
     return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
-
-
-def form_data(response):
-    """The POST a browser would send back from an admin change or revert page."""
-    data = {}
-    forms = [response.context["adminform"].form]
-    for inline in response.context.get("inline_admin_formsets", []):
-        formset = inline.formset
-        management = formset.management_form
-        for name in management.fields:
-            data[management.add_prefix(name)] = management[name].value()
-        forms += formset.forms
-    for form in forms:
-        for name in form.fields:
-            value = form[name].value()
-            key = form.add_prefix(name)
-            if isinstance(value, bool):
-                if value:
-                    data[key] = "on"
-            elif isinstance(value, list | tuple):
-                data[key] = [str(v) for v in value]
-            elif value is not None:
-                data[key] = str(value)
-    return data
 
 
 def taken(data, record):

@@ -28,6 +28,7 @@ from curation.services import curator_setup, person_erase
 from networks.models import Network
 from partnerships.models import Body, Partnership, Person, Seat, curated_models
 
+from .admin_forms import form_data
 from .cache_backend import stored_values
 from .factories import (
     BoardFactory,
@@ -166,29 +167,8 @@ def cache_holding(*texts):
 
 
 def posted_back(response, **changes):
-    """What a browser posts back from an admin change page (the main form and its inlines),
-    with changes applied."""
-    context = response.context
-    forms = [context["adminform"].form]
-    data = {}
-    for inline in context.get("inline_admin_formsets", []):
-        management = inline.formset.management_form
-        data |= {
-            management.add_prefix(name): management[name].value() for name in management.fields
-        }
-        forms += inline.formset.forms
-    for form in forms:
-        for name in form.fields:
-            value = form[name].value()
-            key = form.add_prefix(name)
-            if isinstance(value, bool):
-                if value:
-                    data[key] = "on"
-            elif isinstance(value, list | tuple):
-                data[key] = [str(item) for item in value]
-            elif value is not None:
-                data[key] = value
-    return data | changes | {"_save": "Save"}
+    """What a browser posts back from an admin change page, with changes applied."""
+    return form_data(response) | changes | {"_save": "Save"}
 
 
 def report(seat_or_partnership, message, email=""):
