@@ -67,8 +67,10 @@ each is one resolver class below, which finds, checks, settles and writes its re
 - Seat: body + person + start_date. Its sector, organisation, role, selection and end_date
   follow the file exactly (an empty end_date means the seat is held). A different start date
   is a new term, i.e. a new seat. The same seat twice in a file is an error.
-- Network: name + area_code, among the networks serving that area; kind, status, funding,
-  checked_on, website and email follow the file exactly.
+- Network: name + area_code, among the networks recorded for that area; kind, status, funding,
+  checked_on, website and email follow the file exactly. A region's code (E12000001) in
+  area_code records a network for the whole region (shown on every area and partnership page
+  there); only a curator of every area in the region may name it.
 Re-importing a file changes nothing: values are compared first and only records that differ
 are written, so there are no new rows, no changed fields and no new history entries.
 
@@ -106,7 +108,7 @@ from networks.formats import NETWORKS
 from networks.models import Network
 from partnerships.choices import ORGANISATION_KIND_FOR_SECTOR
 from partnerships.formats import INVALID, SEATS, Invalid, unguarded
-from partnerships.models import Area, Body, Organisation, Partnership, Person, Seat
+from partnerships.models import Area, Body, Organisation, Partnership, Person, Region, Seat
 
 from . import rules
 from .history import history_m2m_copy
@@ -962,6 +964,33 @@ class Areas:
         return area
 
 
+class AreasAndRegions(Areas):
+    """area_code of a network: an area, as above, or a region's code (E12000001) for a network
+    that covers the whole region, which only a curator of every area in it may use."""
+
+    def __init__(self, user):
+        super().__init__(user)
+        self.regions = {region.code: region for region in Region.objects.only("pk", "code", "name")}
+        self.usable_regions = Allowed(rules.usable, Region, user)
+
+    def find(self, column, code):
+        region = self.regions.get(code)
+        if region is None:
+            return super().find(column, code)
+        if region.pk not in self.usable_regions:
+            raise Invalid(
+                f"{column} {code} is the region {region.name}; a network for the whole region "
+                "needs a curator of every area in it.",
+                code,
+            )
+        return region
+
+
+def place_code(place):
+    """The GSS code of an area or a region."""
+    return place.code if isinstance(place, Region) else place.gss_code
+
+
 class Partnerships(Resolver):
     """area_code + partnership, among the partnerships covering that area (all of them: which
     areas a partnership covers is public), else a new one for that area. One that the user
@@ -1268,24 +1297,31 @@ class Seats(Resolver):
 
 
 class Networks(Resolver):
-    """name + area_code, among the networks serving that area, else a new one; one the user
-    may not change is refused. Every other column follows the file exactly."""
+    """name + area_code, among the networks recorded for that area (or, for a region's code,
+    for that whole region), else a new one; one the user may not change is refused. Every
+    other column follows the file exactly."""
 
     name, model = "networks", Network
 
     def __init__(self, user):
         super().__init__(user)
-        self.found = {}  # (area id, name key) -> Network serving that area
+        self.found = {}  # (area or region, its id, name key) -> Network recorded for it
         by_pk = {network.pk: network for network in Network.objects.order_by()}
         links = Network.areas.through.objects.values_list("area_id", "network_id")
         for area_id, network_id in links.order_by("network_id"):
-            self.found.setdefault((area_id, name_key(by_pk[network_id].name)), by_pk[network_id])
+            network = by_pk[network_id]
+            self.found.setdefault((Area, area_id, name_key(network.name)), network)
+        with_areas = {network.pk for network in self.found.values()}
+        for pk in sorted(by_pk.keys() - with_areas):  # a region's own networks
+            network = by_pk[pk]
+            if network.region_id is not None:
+                self.found.setdefault((Region, network.region_id, name_key(network.name)), network)
         self.fields = {column.header: column.field for column in NETWORKS.imported if column.field}
 
     def resolve(self, line, outcome):
-        cells, name, area = line.cells, line["name"], line["area_code"]
-        key = (area.pk, name_key(name))
-        what = f"network (name {name!r}, area_code {area.gss_code!r})"
+        cells, name, place = line.cells, line["name"], line["area_code"]
+        key = (type(place), place.pk, name_key(name))
+        what = f"network (name {name!r}, area_code {place_code(place)!r})"
         if not self.first_naming(key, line, "name", what):
             return False
         existing = self.found.get(key)
@@ -1302,7 +1338,9 @@ class Networks(Resolver):
         if ref is None:
             ref = self.ref(ref_key, existing, line, outcome, f"network ({name})")
             ref.name = name
-            ref.area_ids.add(area.pk)
+            ref.region = place if isinstance(place, Region) else None
+            if ref.region is None:
+                ref.area_ids.add(place.pk)
             if existing is None:
                 outcome.status = ROW_NEW
             else:
@@ -1325,6 +1363,7 @@ class Networks(Resolver):
             ref.obj = Network(
                 name=ref.name,
                 slug=slugs.make(ref.name),
+                region=ref.region,
                 **{field: ref.value(column) for column, field in self.fields.items()},
             )
         writer.create(
@@ -1345,8 +1384,10 @@ class Import:
     def __init__(self, rows, *, user, letters):
         self.rows, self.user, self.letters = rows, user, letters or {}
 
+    places = Areas  # what area_code may name
+
     def plan(self, result):
-        areas = Areas(self.user)
+        areas = self.places(self.user)
         lookups = {"area_code": areas.find}
         lines = lines_read(self.rows, self.format, self.letters, result.problems, lookups)
         self.resolvers = self.resolvers_for(areas)
@@ -1393,7 +1434,7 @@ class SeatImport(Import):
 
 
 class NetworkImport(Import):
-    kind, format = "networks", NETWORKS
+    kind, format, places = "networks", NETWORKS, AreasAndRegions
 
     def resolvers_for(self, areas):
         self.networks = Networks(self.user)
