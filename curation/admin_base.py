@@ -54,6 +54,22 @@ VERIFICATION_FIELDSET = (
 )
 
 
+def areas_covered(user):
+    """What user curates, in words, as the areas and regions they were given (two queries):
+    ["Hartlepool (North East)", "all of London"], ["all of England"] for a site
+    administrator, [] for a staff user given none."""
+    if not rules.is_limited(user):
+        return ["all of England"]
+    from .models import Curator
+
+    curator = Curator.objects.filter(user=user).first()
+    if curator is None:
+        return []
+    given = curator.areas.select_related("region").order_by("name")
+    areas = [f"{area.name} ({area.region.name})" for area in given]
+    return areas + [f"all of {region.name}" for region in curator.regions.order_by("name")]
+
+
 def is_autocomplete(request):
     return getattr(request.resolver_match, "url_name", None) == "autocomplete"
 

@@ -8,7 +8,9 @@ class CurationConfig(AppConfig):
     def ready(self):
         from django.contrib import admin
 
+        from .admin import with_curation_tasks
         from .autocomplete import guarded
 
         # Read when the admin's URLs are built, after every app is ready.
         admin.site.autocomplete_view = guarded(admin.site.autocomplete_view)
+        admin.site.index = with_curation_tasks(admin.site.index)
