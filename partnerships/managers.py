@@ -11,13 +11,21 @@ from django.utils import timezone
 from .choices import BodyKind, DocumentKind, OrganisationKind, Sector
 
 
+def months_later(day, months):
+    """The same day of the month months later (or earlier, if negative), kept within the
+    month: 31 August plus six months is 28 February."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return datetime.date(year, month + 1, min(day.day, 28))
+
+
 def stale_before(today=None):
     """The date before which a verification is too old to trust."""
-    today = today or timezone.localdate()
-    months = settings.STALE_AFTER_MONTHS
-    year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
-    day = min(today.day, 28)
-    return datetime.date(year, month + 1, day)
+    return months_later(today or timezone.localdate(), -settings.STALE_AFTER_MONTHS)
+
+
+# A held seat whose term ends within this many months is "ending soon": time enough for a
+# group to hear of the selection and put someone forward.
+ENDING_SOON_MONTHS = 6
 
 
 class CuratedQuerySet(models.QuerySet):
@@ -121,15 +129,43 @@ class OrganisationQuerySet(CuratedQuerySet):
 
 
 class SeatQuerySet(CuratedQuerySet):
+    def held(self):
+        """Seats somebody holds or held: not vacancies. Only these are ever counted."""
+        return self.filter(vacant=False)
+
     def current(self, on=None):
+        """Seats held on the day (today by default): started on or before it, and ended on
+        or after it or not ended."""
         on = on or timezone.localdate()
-        return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=on)).filter(
-            Q(start_date__isnull=True) | Q(start_date__lte=on)
+        return (
+            self.held()
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+            .filter(Q(start_date__isnull=True) | Q(start_date__lte=on))
         )
 
     def past(self, on=None):
         on = on or timezone.localdate()
-        return self.filter(end_date__lt=on)
+        return self.held().filter(end_date__lt=on)
+
+    def vacant(self, on=None):
+        """Open seats still taking applications on the day: no closing date, or not passed."""
+        on = on or timezone.localdate()
+        return self.filter(vacant=True).filter(
+            Q(selection_closes__isnull=True) | Q(selection_closes__gte=on)
+        )
+
+    def ending_soon(self, on=None):
+        """Held seats whose term ends within ENDING_SOON_MONTHS of the day."""
+        on = on or timezone.localdate()
+        return self.current(on).filter(end_date__lte=months_later(on, ENDING_SOON_MONTHS))
+
+    def open_or_opening(self, on=None):
+        """Vacant seats and seats ending soon, soonest first: by the closing date of a
+        vacancy or the end of a term (vacancies with no closing date last)."""
+        soon = self.vacant(on) | self.ending_soon(on)
+        return soon.annotate(
+            soonest=models.functions.Coalesce("selection_closes", "end_date")
+        ).order_by(models.F("soonest").asc(nulls_last=True), "body__partnership__name", "pk")
 
     def vcs(self):
         return self.filter(sector=Sector.VCS)

@@ -432,6 +432,23 @@ class Seat(Curated):
     end_date = models.DateField(
         null=True, blank=True, help_text="Shown publicly. Empty while the seat is held."
     )
+    vacant = models.BooleanField(
+        default=False,
+        help_text="Shown publicly. Nobody holds the seat yet: it is open to be filled.",
+    )
+    selection_closes = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Shown publicly. For a vacant seat: the last day to apply or be put forward.",
+    )
+    how_to_apply = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text=(
+            "Shown publicly. For a vacant seat: a link, or who runs the selection "
+            "(usually the local CVS) and how to reach them."
+        ),
+    )
 
     area_paths = ("body__partnership__areas",)
     shown_on = ("body__partnership",)
@@ -448,6 +465,11 @@ class Seat(Curated):
                 name="seat_ends_after_it_starts",
                 violation_error_message="The end date cannot be before the start date.",
             ),
+            models.CheckConstraint(
+                condition=Q(vacant=False) | Q(person__isnull=True),
+                name="vacant_seat_has_no_holder",
+                violation_error_message="A vacant seat has nobody in it: remove the person.",
+            ),
         ]
         indexes = [
             models.Index(fields=["sector", "end_date"]),
@@ -458,6 +480,8 @@ class Seat(Curated):
 
     @property
     def holder_name(self):
+        if self.vacant:
+            return "Vacant"
         return self.person.name if self.person else "Name removed at the person's request"
 
     @property

@@ -78,6 +78,20 @@ class SeatFactory(factory.django.DjangoModelFactory):
     end_date = None
 
 
+class VacancyFactory(SeatFactory):
+    """An open VCS seat on a board, elected by the local VCS, taking applications."""
+
+    person = None
+    organisation = None
+    role = ""
+    vacant = True
+    start_date = None
+    selection_closes = factory.LazyFunction(
+        lambda: datetime.date.today() + datetime.timedelta(days=30)
+    )
+    how_to_apply = "Ask Hartlepool Voluntary Development Agency: hvda@example.org"
+
+
 class NetworkFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Network
