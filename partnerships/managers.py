@@ -26,6 +26,8 @@ def stale_before(today=None):
 # A held seat whose term ends within this many months is "ending soon": time enough for a
 # group to hear of the selection and put someone forward.
 ENDING_SOON_MONTHS = 6
+# A Gender Equality Scheme whose period ends within this many months is due for renewal.
+SCHEME_DUE_MONTHS = 3
 
 
 class CuratedQuerySet(models.QuerySet):
@@ -193,6 +195,28 @@ class DocumentQuerySet(CuratedQuerySet):
 
     def gender_equality_schemes(self):
         return self.filter(kind=DocumentKind.GES)
+
+    def schemes_due(self, on=None):
+        """Each public body's latest Gender Equality Scheme, when its period has ended or ends
+        within SCHEME_DUE_MONTHS of the day (today by default): time to ask to be consulted
+        on the next one.
+
+        A period is recorded in years and runs to 31 December of its end year, or of its
+        start year when no end is recorded (a scheme is re-done annually). A scheme with
+        neither year is due: nobody can say it is up to date."""
+        horizon = months_later(on or timezone.localdate(), SCHEME_DUE_MONTHS)
+        ends = models.functions.Coalesce("end_year", "start_year")
+        later = (
+            self.model.objects.gender_equality_schemes()
+            .annotate(ends=ends)
+            .filter(organisation=models.OuterRef("organisation"), ends__gt=models.OuterRef("ends"))
+        )
+        return (
+            self.gender_equality_schemes()
+            .annotate(ends=ends)
+            .filter(Q(ends__lt=horizon.year) | Q(ends__isnull=True))
+            .exclude(models.Exists(later))
+        )
 
 
 def public_page_prefetches():

@@ -6,10 +6,11 @@ import datetime
 import pytest
 from django.db import IntegrityError
 
+from partnerships.choices import DocumentKind
 from partnerships.managers import months_later
-from partnerships.models import Seat
+from partnerships.models import Document, Seat
 
-from .factories import PersonFactory, SeatFactory, VacancyFactory
+from .factories import OrganisationFactory, PersonFactory, SeatFactory, VacancyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +71,46 @@ def test_open_seats_come_soonest_first():
 def test_a_vacant_seat_cannot_have_a_holder():
     with pytest.raises(IntegrityError):
         VacancyFactory(person=PersonFactory())
+
+
+# --- Gender Equality Schemes due ---
+
+
+def scheme(organisation, start, end):
+    return Document.objects.create(
+        kind=DocumentKind.GES,
+        title=f"{organisation.name} Gender Equality Scheme {start}-{end}",
+        organisation=organisation,
+        start_year=start,
+        end_year=end,
+    )
+
+
+def test_a_scheme_is_due_when_its_period_has_ended_or_ends_within_three_months():
+    council, police, health = (
+        OrganisationFactory(kind=kind) for kind in ("council", "police", "health")
+    )
+    ended = scheme(council, 2022, 2025)
+    scheme(police, 2026, 2028)  # runs to December 2028
+    ends_this_year = scheme(health, 2026, 2026)
+    # 29 November 2026 + 3 months is February 2027: a scheme ending December 2026 is due.
+    assert set(Document.objects.schemes_due(TODAY)) == {ended, ends_this_year}
+    # On 1 September it still had four months to run.
+    assert set(Document.objects.schemes_due(datetime.date(2026, 9, 1))) == {ended}
+
+
+def test_only_a_bodys_latest_scheme_is_due():
+    council = OrganisationFactory(kind="council")
+    scheme(council, 2007, 2010)
+    latest = scheme(council, 2010, 2013)
+    renewed = OrganisationFactory(kind="council")
+    scheme(renewed, 2020, 2023)
+    scheme(renewed, 2024, 2028)
+    assert list(Document.objects.schemes_due(TODAY)) == [latest]
+
+
+def test_a_scheme_with_no_period_or_only_a_start_year():
+    council, police = OrganisationFactory(kind="council"), OrganisationFactory(kind="police")
+    undated = scheme(council, None, None)
+    annual = scheme(police, 2025, None)  # re-done annually: ran to December 2025
+    assert set(Document.objects.schemes_due(TODAY)) == {undated, annual}
