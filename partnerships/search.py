@@ -5,8 +5,9 @@ that matched, and a message for the user when there is something to explain.
 
 The ranking rule, in order:
 
-1. A postcode is looked up: one partnership covering its area is gone to straight away;
-   otherwise the page says where it is ("TS24 8AH is in Hartlepool") and lists them.
+1. A postcode is looked up: one partnership covering its area is gone to straight away,
+   and its page says where the postcode is (`postcode_sentence`); otherwise the search page
+   says where it is ("TS24 8AH is in Hartlepool") and lists them.
 2. A region's own name ("London", "north east") leads to the region.
 3. Names that contain every typed word (case, accents, punctuation, "&", "St." and filler
    words such as "council" fold away; see text.py). Each is ranked by `text.rank`: exact
@@ -102,6 +103,26 @@ def find(query):
                 "spelling, try the name of your council, or use your postcode."
             )
     return result
+
+
+def known_postcode(value):
+    """The canonical form of a postcode that the lookup places in England ("ts248ah":
+    "TS24 8AH"); None for anything else, so that junk, unknown and foreign postcodes all
+    read as no postcode (and share a page in the cache)."""
+    found = postcodes.lookup(value)
+    return found.postcode if found.outcome is postcodes.Outcome.ENGLAND else None
+
+
+def postcode_sentence(value, partnership):
+    """What a partnership page says of the postcode searched for ("TS24 8AH is in
+    Hartlepool."), when the partnership covers it; "" otherwise. At most two queries."""
+    found = postcodes.lookup(value)
+    if found.outcome is not postcodes.Outcome.ENGLAND:
+        return ""
+    area = Area.objects.filter(gss_code=found.gss_code).first()
+    if area is None or not Partnership.objects.covering(area).filter(pk=partnership.pk).exists():
+        return ""
+    return f"{found.postcode} is in {area.name}."
 
 
 def _region_named(query, regions):

@@ -5,6 +5,7 @@ from lsp_directory.caching import cached_until_data_changes as cached
 
 from . import views
 from .filters import PartnershipFilter, SeatFilter
+from .search import known_postcode
 
 app_name = "partnerships"
 
@@ -16,7 +17,12 @@ urlpatterns = [
         cached(views.partnership_list, filterset=PartnershipFilter, params=PAGE),
         name="partnership_list",
     ),
-    path("partnerships/<slug:slug>/", cached(views.partnership_detail), name="partnership"),
+    path(
+        "partnerships/<slug:slug>/",
+        # ?postcode= after a postcode search: any but a known postcode is no postcode.
+        cached(views.partnership_detail, params={"postcode": known_postcode}),
+        name="partnership",
+    ),
     path(
         "representatives/",
         cached(views.representative_list, filterset=SeatFilter, params=PAGE),

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -34,7 +36,9 @@ def search_view(request):
     if result.region is not None:
         return redirect(result.region)
     if result.single and not result.problem:
-        return redirect(result.single)
+        # The partnership page says where the postcode is (search.postcode_sentence).
+        query = f"?{urlencode({'postcode': result.postcode})}" if result.postcode else ""
+        return redirect(result.single.get_absolute_url() + query)
     return render(
         request,
         "partnerships/search.html",
@@ -98,6 +102,7 @@ def partnership_detail(request, slug):
     context = {
         "partnership": partnership,
         "areas": areas,
+        "postcode_sentence": search.postcode_sentence(request.GET.get("postcode"), partnership),
         "region": areas[0].region if areas else None,
         "bodies": bodies,
         # One card per person, listing every seat they hold here.

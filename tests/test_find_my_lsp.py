@@ -1,9 +1,14 @@
 """A women's group types a place, a council, a partnership name or a postcode and lands on
 its LSP, or gets a kind message and a way forward."""
 
+from urllib.parse import urlsplit
+
 import pytest
 
-from .factories import PartnershipFactory, area
+from .browser import assert_accessible
+from .cache_backend import stored_values
+from .factories import PartnershipFactory, SeatFactory, area
+from .querycount import assert_constant_queries, queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +34,8 @@ def lsps():
 def lands_on(client, query, partnership):
     response = client.get("/search/", {"q": query})
     assert response.status_code == 302, response.content.decode()[:500]
-    assert response["Location"] == partnership.get_absolute_url()
+    # A postcode search carries the postcode along (?postcode=...), for the page to place it.
+    assert urlsplit(response["Location"]).path == partnership.get_absolute_url()
 
 
 @pytest.mark.parametrize(
@@ -151,3 +157,98 @@ def test_the_home_page_has_the_search_box_and_regions(client, lsps):
     text = response.content.decode()
     assert '<label class="label" for="search-q">' in text
     assert "North East" in text and "London" in text
+
+
+# -- The postcode sentence on the partnership page ---------------------------------------
+
+SENTENCE = "TS24 8AH is in Hartlepool."
+
+
+def test_a_postcode_search_lands_on_a_page_saying_where_the_postcode_is(client, lsps):
+    response = client.get("/search/", {"q": "ts24 8ah"}, follow=True)
+    hartlepool = lsps["hartlepool"].get_absolute_url()
+    assert response.redirect_chain == [(f"{hartlepool}?postcode=TS24+8AH", 302)]
+    assert f"{SENTENCE} This partnership covers it." in response.content.decode()
+
+
+def test_a_name_search_lands_on_the_page_without_a_sentence(client, lsps):
+    response = client.get("/search/", {"q": "Hartlepool"}, follow=True)
+    assert response.redirect_chain == [(lsps["hartlepool"].get_absolute_url(), 302)]
+    assert " is in Hartlepool." not in response.content.decode()
+
+
+def test_a_county_partnership_places_a_postcode_in_one_of_its_districts(client):
+    # DL1 1AA is in Darlington; a partnership recorded for County Durham does not cover it,
+    # one recorded for Darlington does: the page agrees with the search.
+    durham = PartnershipFactory(areas=[area("E06000047")])
+    darlington = PartnershipFactory(areas=[area("E06000005")])
+    assert "DL1 1AA is in" not in page_text(client, durham, "DL1 1AA")
+    assert "DL1 1AA is in Darlington." in page_text(client, darlington, "DL1 1AA")
+
+
+def page_text(client, partnership, postcode):
+    url = partnership.get_absolute_url()
+    return client.get(url, {"postcode": postcode}).content.decode()
+
+
+@pytest.mark.parametrize(
+    "postcode",
+    [
+        "SW1A 1AA",  # Westminster: a real postcode in another partnership's area
+        "EH1 1YZ",  # Scotland
+        "ZZ9 9ZZ",  # shaped like a postcode, never issued
+        "GIR 0AA",  # in no council area
+        "TS24",  # half a postcode
+        "<script>alert(1)</script>",
+        "TS24 8AH<b>",
+        "x" * 5000,
+        "",
+    ],
+)
+def test_any_other_postcode_on_the_page_says_nothing(client, lsps, postcode):
+    response = client.get(lsps["hartlepool"].get_absolute_url(), {"postcode": postcode})
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert " is in " not in text.split("<h1>")[1].split("</dl>")[0]
+    assert "<script>alert(1)</script>" not in text and "x" * 100 not in text
+
+
+def test_the_cache_keeps_a_postcode_page_apart_and_ignores_junk(client, lsps):
+    url = lsps["hartlepool"].get_absolute_url()
+    assert SENTENCE not in client.get(url).content.decode()  # stored: the plain page
+    assert len(stored_values()) == 1
+    for junk in ["ZZ9 9ZZ", "nonsense", "EH1 1YZ", "x" * 5000]:
+        assert SENTENCE not in client.get(url, {"postcode": junk}).content.decode()
+    assert len(stored_values()) == 1  # junk is the plain page, from the cache
+    assert SENTENCE in client.get(url, {"postcode": "TS24 8AH"}).content.decode()
+    assert SENTENCE in client.get(url, {"postcode": "ts248ah"}).content.decode()
+    assert len(stored_values()) == 2  # one page per postcode, however it was typed
+    assert SENTENCE not in client.get(url).content.decode()
+
+
+def test_the_postcode_adds_a_fixed_number_of_queries_to_the_page(client, lsps):
+    hartlepool = lsps["hartlepool"]
+    url = hartlepool.get_absolute_url()
+
+    def grow():
+        for _ in range(5):
+            SeatFactory(body__partnership=hartlepool, sector="vcs")
+
+    grow()  # a board with seats, so that both sizes ask the same questions
+    plain = queries_for(client, url)
+    assert_constant_queries(client, f"{url}?postcode=TS24+8AH", grow, most=plain + 2)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("fixture", ["page", "no_js_page"])
+def test_a_postcode_search_in_the_browser_says_where_the_postcode_is(
+    live_server, areas, request, fixture
+):
+    lsps = request.getfixturevalue("lsps")  # after the areas, which a live server may flush
+    page = request.getfixturevalue(fixture)
+    page.goto(live_server.url + "/")
+    page.get_by_label("Town, council, partnership or postcode").fill("TS24 8AH")
+    page.get_by_role("button", name="Search").click()
+    assert page.get_by_role("heading", level=1).inner_text() == lsps["hartlepool"].name
+    assert SENTENCE in page.locator("main").inner_text()
+    assert_accessible(page)
