@@ -24,7 +24,8 @@ from django.contrib.admin.utils import model_ngettext, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, router, transaction
 from django.db.models import F, Prefetch, Q
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from simple_history.admin import SimpleHistoryAdmin
@@ -68,6 +69,22 @@ def areas_covered(user):
     given = curator.areas.select_related("region").order_by("name")
     areas = [f"{area.name} ({area.region.name})" for area in given]
     return areas + [f"all of {region.name}" for region in curator.regions.order_by("name")]
+
+
+def outside_message(user, obj):
+    """Why a curator cannot open obj, naming only what the public site names: the record
+    whose public page shows it (a seat's partnership), never a person."""
+    what = f"This {obj._meta.verbose_name}"
+    owner = obj.public_page() if hasattr(obj, "public_page") else None
+    if owner is obj and hasattr(obj, "get_absolute_url"):
+        what += f" ({obj})"
+    elif owner is not None and hasattr(owner, "get_absolute_url"):
+        what += f" (shown on the page of {owner})"
+    covered = "; ".join(areas_covered(user)) or "none yet"
+    return (
+        f"{what} is outside the areas you curate: {covered}. The curator of that area "
+        "keeps it up to date; ask a site administrator if it should be yours."
+    )
 
 
 def is_autocomplete(request):
@@ -413,6 +430,27 @@ class CuratedAdmin(TypedInputGuard, SimpleHistoryAdmin):
         for inline_form in formset.forms:
             record_verifier(request, inline_form)
         super().save_formset(request, form, formset, change)
+
+    # Another area's record: said to be outside the curator's areas, not missing.
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        """Django's "doesn't exist" for an id that names no record, or one that reaches no
+        area (a person no seat places yet: the public site does not show it either)."""
+        outside = self.outside_record(request, object_id)
+        if outside is None:
+            return super()._get_obj_does_not_exist_redirect(request, opts, object_id)
+        self.message_user(request, outside_message(request.user, outside), messages.WARNING)
+        return HttpResponseRedirect(reverse("admin:index", current_app=self.admin_site.name))
+
+    def outside_record(self, request, object_id):
+        if not rules.is_limited(request.user):
+            return None
+        try:
+            pk = self.opts.pk.to_python(unquote(object_id))
+            obj = self.model._default_manager.filter(pk=pk).first()
+        except (ValidationError, ValueError, OverflowError):
+            return None
+        return obj if obj is not None and rules.areas_of(obj) else None
 
     # History: a record the user may not view behaves as missing; reverting needs change.
 

@@ -10,11 +10,14 @@ from django.urls import reverse
 
 from curation.models import Correction
 from curation.services import curator_setup
+from networks.models import Network
+from partnerships.models import Body, Partnership, Person, Seat
 
 from .factories import (
     BoardFactory,
     NetworkFactory,
     PartnershipFactory,
+    PersonFactory,
     SeatFactory,
     area,
 )
@@ -102,3 +105,54 @@ def test_the_admin_home_runs_the_same_queries_as_records_grow(client, curator):
         stale_records_in(CAMDEN, 5)
 
     assert_constant_queries(client, reverse("admin:index"), grow, most=16)
+
+
+# --- Another area's record is said to be outside their areas --------------------------------
+
+
+def camden_records():
+    camden = PartnershipFactory(name="One Camden", areas=[area(CAMDEN)])
+    person = PersonFactory(name="Camden Person", email="camden@example.org", phone="0207 000")
+    seat = SeatFactory(body=BoardFactory(partnership=camden, name="Camden Board"), person=person)
+    network = NetworkFactory(name="Camden CEN", areas=[area(CAMDEN)])
+    return {Partnership: camden, Body: seat.body, Seat: seat, Person: person, Network: network}
+
+
+def message_after(client, url):
+    response = client.get(url)
+    assert response.status_code == 302 and response.url == reverse("admin:index")
+    return " ".join(str(m) for m in client.get(response.url).context["messages"])
+
+
+@pytest.mark.parametrize("view", ["change", "delete", "history"])
+@pytest.mark.parametrize("model", [Partnership, Body, Seat, Network], ids=lambda m: m.__name__)
+def test_opening_another_areas_record_says_it_is_outside_the_curators_areas(
+    client, curator, model, view
+):
+    obj = camden_records()[model]
+    said = message_after(client, admin_url(model, view, obj.pk))
+    assert "outside the areas you curate: Hartlepool (North East)" in said
+    assert "doesn’t exist" not in said
+    owner = "One Camden" if model is not Network else "Camden CEN"
+    assert owner in said  # public: the directory names it on its own page
+
+
+def test_another_areas_person_is_outside_but_never_named(client, curator):
+    person = camden_records()[Person]
+    for view in ["change", "delete", "history", "erase"]:
+        said = message_after(client, admin_url(Person, view, person.pk))
+        assert said.startswith("This person is outside the areas you curate"), said
+        for private in ["Camden Person", "camden@example.org", "0207 000"]:
+            assert private not in said
+
+
+def test_a_missing_id_or_an_unplaced_person_still_does_not_exist(client, curator):
+    seatless = PersonFactory(name="Nobody Yet")  # another curator's, before their first seat
+    for url in [admin_url(Partnership, "change", 999999), admin_url(Person, "change", seatless.pk)]:
+        said = message_after(client, url)
+        assert "doesn’t exist" in said and "outside" not in said and "Nobody" not in said
+
+
+def test_a_site_administrator_is_never_told_outside(admin_client):
+    said = message_after(admin_client, admin_url(Partnership, "change", 999999))
+    assert "doesn’t exist" in said
