@@ -11,9 +11,12 @@ Definitions (the page's "How these figures are made" section says the same in pl
 - A *women's-organisation seat* is a VCS seat held on behalf of an organisation marked as a
   women's organisation. A board or themed group "has a women's-organisation representative"
   when it has at least one such seat (of the chosen status).
-- A partnership's *region* is the region of its first area by GSS code. Partnerships
-  normally lie in one region; taking one area's region counts each partnership, and so each
-  seat, in exactly one region. England is the sum of all partnerships.
+- A partnership *belongs to every region any of its areas lies in*: the rule of the
+  representatives, partnerships and networks lists' region filter (`in_region`, that is
+  `areas__region`), so every region's count equals the list its link opens. A region counts
+  each of its partnerships (and their seats) once; England counts each partnership once. A
+  partnership spanning two regions is in both regions' figures and once in England's, so the
+  regions can add up to more than England. partnership_regions() reads the rule in bulk.
 - A partnership's *VCS organisations* are the organisations of kind VCS that have an area
   among the partnership's areas, or that hold or held any seat on one of its bodies.
   A region's are those with an area in the region, plus those of its partnerships.
@@ -22,8 +25,15 @@ Definitions (the page's "How these figures are made" section says the same in pl
 - A *share* is numerator / denominator x 100, computed exactly and rounded half up to one
   decimal place; with a denominator of 0 there is no share ("no data"). The *gap* is the
   share of VCS organisations minus the share of VCS seats, both as shown next to it, in
-  percentage points, so the figures add up where they are read. Headline sentences round
-  shares of 10% or more to whole per cent (the 2008 survey's "18%" and "22%").
+  percentage points, so the figures add up where they are read.
+- A *sentence* rounds all its figures one way (sentence_places): to whole per cent when
+  every share in it is 10% or more (the 2008 survey's "18%" and "22%"), otherwise all to one
+  decimal place, so "0.0%" and "33%" never meet in one sentence; its gap comes from its
+  shares as shown.
+- *Freshness*: under each figure, the oldest and the median "last verified" date of the
+  VCS seats counted (Freshness). The median is the lower median: of n verified seats sorted
+  by date, the ((n + 1) // 2)-th. Seats never verified are counted apart.
+- The research figures the page quotes are cited from SOURCES, in one place.
 
 Every figure comes from a fixed number of queries whatever the size of the data: rows are
 grouped in the database or fetched once and summed here, never queried per region or
@@ -41,10 +51,11 @@ each region's report.
 import datetime
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
+from functools import cached_property
 from urllib.parse import quote, quote_plus, urlencode
 
 from django.core.paginator import Paginator
@@ -76,6 +87,43 @@ def long_date(day):
 
 
 @dataclass(frozen=True)
+class Source:
+    """Published research the report quotes: cited where quoted, listed at the page's foot."""
+
+    key: str
+    short: str  # the citation in the text
+    citation: str
+    quoted: str  # what the page takes from it
+
+    @property
+    def anchor(self):
+        """The id of its entry in the page's list of sources."""
+        return f"source-{self.key.replace('_', '-')}"
+
+
+SOURCES = {
+    source.key: source
+    for source in [
+        Source(
+            key="where_are_women",
+            short="Oxfam, Urban Forum and Women's Resource Centre, 2007",
+            citation="Oxfam, Urban Forum and Women's Resource Centre (2007). "
+            "Where are women in LSPs? London: Oxfam, Urban Forum and Women's Resource Centre.",
+            quoted="Women's organisations held 1.8% of VCS representatives' seats on Local "
+            "Strategic Partnerships, while they were 7% of the VCS.",
+        ),
+        Source(
+            key="cen_survey",
+            short="Urban Forum, 2008",
+            citation="Urban Forum (2008). Survey of 79 Community Empowerment Networks. "
+            "London: Urban Forum.",
+            quoted="Of 79 CENs, 18% had lost their funding and 22% part of it.",
+        ),
+    ]
+}
+
+
+@dataclass(frozen=True)
 class Share:
     """part of whole, as a percentage; no share at all when whole is 0."""
 
@@ -91,36 +139,49 @@ class Share:
         """One decimal place, rounded half up: Decimal("1.8"), or None for no data."""
         return None if self.exact is None else round_half_up(self.exact, 1)
 
-    @property
-    def headline_value(self):
-        """In a headline sentence: whole per cent from 10% up (as shown to one decimal
-        place), one decimal place below it. Both are rounded once, from the exact value."""
-        if self.exact is None:
-            return None
-        return round_half_up(self.exact, 0) if self.value >= 10 else self.value
+    def rounded(self, places):
+        """Rounded once, from the exact value, to `places` (0 or 1) decimal places."""
+        return None if self.exact is None else round_half_up(self.exact, places)
+
+    def text(self, places):
+        return "no data" if self.exact is None else f"{self.rounded(places)}%"
 
     def __str__(self):
-        return "no data" if self.value is None else f"{self.value}%"
+        return self.text(1)
 
     @property
     def headline(self):
-        return "no data" if self.exact is None else f"{self.headline_value}%"
+        """Alone in a sentence: whole per cent from 10% up, else one decimal place."""
+        return self.text(sentence_places(self))
 
     def as_json(self):
         return None if self.value is None else float(self.value)
 
 
-def gap_between(organisation_share, seat_share, *, headline=False):
+def sentence_places(*shares):
+    """One rounding for every share of a sentence: whole per cent (0 places) when each of
+    them is 10% or more as shown to one decimal place, else one decimal place for all."""
+    values = [share.value for share in shares if share.value is not None]
+    return 0 if values and all(value >= 10 for value in values) else 1
+
+
+def gap_between(organisation_share, seat_share, places=1):
     """Percentage points by which the seat share falls short of the organisation share:
     the difference of the two shares as shown, so the figures add up where they are read
-    (one decimal place in tables and JSON; the headline values in a headline sentence)."""
-    if headline:
-        organisations, seats = organisation_share.headline_value, seat_share.headline_value
-    else:
-        organisations, seats = organisation_share.value, seat_share.value
+    (one decimal place in tables and JSON; the sentence's rounding in a sentence)."""
+    organisations, seats = organisation_share.rounded(places), seat_share.rounded(places)
     if organisations is None or seats is None:
         return None
     return organisations - seats
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """The figures of one sentence, all rounded the same way (sentence_places)."""
+
+    seats: str
+    organisations: str
+    gap: str
 
 
 def format_gap(gap):
@@ -129,13 +190,58 @@ def format_gap(gap):
     return f"{gap} points" if gap >= 0 else f"\u2212{-gap} points"
 
 
+@dataclass(frozen=True)
+class Freshness:
+    """When the seats under a figure were last verified: the oldest date, and the lower
+    median (of n verified seats sorted by date, the ((n + 1) // 2)-th); seats never
+    verified are counted apart, not taken as old or new."""
+
+    oldest: datetime.date | None
+    median: datetime.date | None
+    verified: int
+    never: int
+
+    @classmethod
+    def of(cls, counts):
+        """counts: {last verified date, or None for never: number of seats}."""
+        never = counts.get(None, 0)
+        dates = sorted(day for day in counts if day is not None)
+        verified = sum(counts[day] for day in dates)
+        median, seen, middle = None, 0, (verified - 1) // 2
+        for day in dates:
+            seen += counts[day]
+            if seen > middle:
+                median = day
+                break
+        return cls(dates[0] if dates else None, median, verified, never)
+
+    @property
+    def words(self):
+        """'oldest 3 March 2025, median 1 October 2026; 2 never verified'."""
+        if not self.verified:
+            return "never verified" if self.never else "no seat counted"
+        words = f"oldest {long_date(self.oldest)}, median {long_date(self.median)}"
+        if self.never:
+            words += f"; {self.never} never verified"
+        return words
+
+    def as_json(self):
+        return {
+            "oldest": self.oldest.isoformat() if self.oldest else None,
+            "median": self.median.isoformat() if self.median else None,
+            "verified": self.verified,
+            "never_verified": self.never,
+        }
+
+
 @dataclass
 class Figures:
     """The report's figures for England, a region or a partnership."""
 
     name: str
     slug: str | None = None
-    region: "Figures | None" = None  # a partnership's region
+    is_partnership: bool = False
+    regions: list = field(default_factory=list)  # a partnership's regions' Figures
     vcs_seats: int = 0
     womens_seats: int = 0
     vcs_organisations: int = 0
@@ -145,9 +251,18 @@ class Figures:
     boards_without: int = 0  # partnerships none of whose boards has a women's-org seat
     themed_groups: int = 0
     themed_groups_without: int = 0
+    verified: Counter = field(default_factory=Counter)  # seats by last verified date
     links: dict = field(default_factory=dict)
     url: str = ""
     report_url: str = ""  # a region's own report, with the same filters
+
+    @property
+    def region_names(self):
+        return ", ".join(region.name for region in self.regions)
+
+    @cached_property
+    def freshness(self):
+        return Freshness.of(self.verified)
 
     @property
     def seat_share(self):
@@ -166,11 +281,19 @@ class Figures:
         return format_gap(self.gap)
 
     @property
-    def headline_gap_display(self):
-        return format_gap(gap_between(self.organisation_share, self.seat_share, headline=True))
+    def sentence(self):
+        """The seat share, organisation share and gap, rounded alike for one sentence."""
+        seats, organisations = self.seat_share, self.organisation_share
+        places = sentence_places(seats, organisations)
+        return Sentence(
+            seats=seats.text(places),
+            organisations=organisations.text(places),
+            gap=format_gap(gap_between(organisations, seats, places)),
+        )
 
     def add_seats(self, other):
         self.vcs_seats += other.vcs_seats
+        self.verified.update(other.verified)
         self.womens_seats += other.womens_seats
         self.partnerships += 1
         self.partnerships_with_board += other.partnerships_with_board
@@ -189,10 +312,11 @@ class Figures:
             "womens_organisations": self.womens_organisations,
             "womens_organisation_share": self.organisation_share.as_json(),
             "gap_points": None if self.gap is None else float(self.gap),
+            "seats_last_verified": self.freshness.as_json(),
             "links": self.links,
         }
-        if self.region is not None:  # a partnership
-            data["region"] = self.region.slug
+        if self.is_partnership:
+            data["regions"] = [region.slug for region in self.regions]
         else:  # England or a region
             data["partnerships"] = self.partnerships
         data["partnerships_with_board"] = self.partnerships_with_board if counts_boards else None
@@ -239,6 +363,15 @@ class CenFigures:
     @property
     def partly_lost(self):
         return self.row(Funding.PARTLY_LOST)
+
+    @property
+    def sentence(self):
+        """The headline's two shares, lost and partly lost, rounded alike."""
+        places = sentence_places(self.lost.share, self.partly_lost.share)
+        return {
+            "lost": self.lost.share.text(places),
+            "partly_lost": self.partly_lost.share.text(places),
+        }
 
     @property
     def checked(self):
@@ -361,7 +494,12 @@ class Report:
                 None
                 if self.boards_without is None
                 else [
-                    {"name": p.name, "slug": p.slug, "url": p.url, "region": p.region.slug}
+                    {
+                        "name": p.name,
+                        "slug": p.slug,
+                        "url": p.url,
+                        "regions": [region.slug for region in p.regions],
+                    }
                     for p in self.boards_without
                 ]
             ),
@@ -373,7 +511,7 @@ class Report:
                     "by_partnership": [
                         {
                             "partnership": {"name": p.name, "slug": p.slug, "url": p.url},
-                            "region": p.region.slug if p.region else None,
+                            "regions": [region.slug for region in p.regions],
                             "themed_groups": groups,
                         }
                         for p, groups in self.themed_groups_without
@@ -455,34 +593,43 @@ class Links:
 
 
 def vcs_seats_by_body(*, body_kind, status):
-    """VCS seats and women's-organisation seats per body, chosen by the representatives
-    list's own FilterSet so the counts match the lists they link to. One query."""
+    """VCS seats and women's-organisation seats per body, and the VCS seats by the date each
+    was last verified, chosen by the representatives list's own FilterSet so the counts
+    match the lists they link to. One query: {body id: [vcs, womens, {date: seats}]}."""
     data = {"sector": Sector.VCS, "status": status}
     if body_kind:
         data["body_kind"] = body_kind
     seats = SeatFilter(data, queryset=Seat.objects.all()).qs
     rows = (
         seats.order_by()
-        .values("body_id")
+        .values("body_id", "last_verified_on")
         .annotate(
             vcs=Count("pk"),
             womens=Count("pk", filter=Q(organisation__is_womens_organisation=True)),
         )
-        .values_list("body_id", "vcs", "womens")
+        .values_list("body_id", "last_verified_on", "vcs", "womens")
     )
-    return {body_id: (vcs, womens) for body_id, vcs, womens in rows}
+    by_body = {}
+    for body_id, verified_on, vcs, womens in rows:
+        counts = by_body.setdefault(body_id, [0, 0, {}])
+        counts[0] += vcs
+        counts[1] += womens
+        counts[2][verified_on] = vcs
+    return by_body
 
 
-def home_regions():
-    """Each partnership's region (its first area's, by GSS code) and its areas. One query."""
-    home, areas = {}, defaultdict(set)
+def partnership_regions():
+    """Each partnership's regions (every region any of its areas lies in, in the GSS order
+    of its areas: the lists' region filter's rule) and its areas. One query."""
+    regions, areas = defaultdict(list), defaultdict(set)
     rows = Partnership.areas.through.objects.order_by("area__gss_code").values_list(
         "partnership_id", "area_id", "area__region_id"
     )
     for partnership_id, area_id, region_id in rows:
-        home.setdefault(partnership_id, region_id)
+        if region_id not in regions[partnership_id]:
+            regions[partnership_id].append(region_id)
         areas[partnership_id].add(area_id)
-    return home, areas
+    return regions, areas
 
 
 def vcs_organisations():
@@ -562,7 +709,7 @@ def representation_report(*, region=None, body_kind="", status="current", today=
     links = Links(region=region, body_kind=body_kind, status=status)
 
     regions = {r.pk: r for r in Region.objects.order_by("name")}
-    home, areas_of = home_regions()
+    regions_of, areas_of = partnership_regions()
     seats = vcs_seats_by_body(body_kind=body_kind, status=status)
     bodies = Body.objects.order_by("name").values_list("pk", "partnership_id", "kind", "name")
     if body_kind:
@@ -586,7 +733,8 @@ def representation_report(*, region=None, body_kind="", status="current", today=
         partnerships[pk] = Figures(
             name=name,
             slug=slug,
-            region=region_figures.get(home.get(pk), nowhere),
+            is_partnership=True,
+            regions=[region_figures[r] for r in regions_of.get(pk, ())] or [nowhere],
             url=links.partnership(slug),
             links=links.for_figures(partnership=slug),
         )
@@ -596,9 +744,10 @@ def representation_report(*, region=None, body_kind="", status="current", today=
     groups_without = defaultdict(list)
     for body_id, partnership_id, kind, name in bodies:
         figures = partnerships[partnership_id]
-        vcs, womens_seats = seats.get(body_id, (0, 0))
+        vcs, womens_seats, verified = seats.get(body_id, (0, 0, {}))
         figures.vcs_seats += vcs
         figures.womens_seats += womens_seats
+        figures.verified.update(verified)
         if kind == BodyKind.BOARD:
             figures.partnerships_with_board = 1
             board_has_womens[partnership_id] |= womens_seats > 0
@@ -618,8 +767,11 @@ def representation_report(*, region=None, body_kind="", status="current", today=
         for area_id in areas_of.get(pk, ()):
             local |= organisations_by_area.get(area_id, set())
         count_organisations(figures, local, womens_ids)
-        region_organisations[home.get(pk)] |= local
-        figures.region.add_seats(figures)
+        # In each of its regions once, and in England once.
+        for region_pk in regions_of.get(pk) or [None]:
+            region_organisations[region_pk] |= local
+        for parent in figures.regions:
+            parent.add_seats(figures)
         nation.add_seats(figures)
     for pk, figures in region_figures.items():
         count_organisations(figures, region_organisations[pk], womens_ids)
@@ -634,7 +786,9 @@ def representation_report(*, region=None, body_kind="", status="current", today=
         shown_regions = list(region_figures.values())
         if nowhere.partnerships:
             shown_regions.append(nowhere)
-    shown = [p for pk, p in partnerships.items() if region is None or home.get(pk) == region.pk]
+    shown = [
+        p for pk, p in partnerships.items() if region is None or region.pk in regions_of.get(pk, ())
+    ]
     shown_ids = {id(p) for p in shown}
 
     return Report(

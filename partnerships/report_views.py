@@ -19,7 +19,7 @@ from . import charts
 from .choices import BodyKind
 from .filters import CURRENT_PAST, RegionChoiceFilter, SeatFilter
 from .models import Seat
-from .report import representation_report
+from .report import SOURCES, representation_report
 from .views import querystring_without_page
 
 
@@ -85,6 +85,7 @@ def representation(request):
             "region_chart": charts.region_share_chart(report.regions),
             "cen_chart": charts.cen_funding_chart(report.cens),
             "json_url": f"{reverse('report:representation_json')}?{querystring}",
+            "sources": SOURCES,
             "crumbs": [("Home", reverse("partnerships:home")), ("Representation report", None)],
         },
     )

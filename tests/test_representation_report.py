@@ -341,7 +341,7 @@ def test_region_and_partnership_breakdown(client, directory):
         "Hartlepool Partnership",
     ]
     hartlepool = partnerships["Hartlepool Partnership"]
-    assert hartlepool["region"] == "north-east"
+    assert hartlepool["regions"] == ["north-east"]
     assert (hartlepool["vcs_seats"], hartlepool["womens_organisation_seats"]) == (4, 1)
     assert (hartlepool["vcs_organisations"], hartlepool["womens_organisations"]) == (2, 1)
     assert hartlepool["gap_points"] == 25.0
@@ -366,7 +366,7 @@ def test_region_and_partnership_breakdown(client, directory):
                 "slug": "hartlepool-partnership",
                 "url": "/partnerships/hartlepool-partnership/",
             },
-            "region": "north-east",
+            "regions": ["north-east"],
             "themed_groups": ["Safer Hartlepool"],
         }
     ]
@@ -374,20 +374,20 @@ def test_region_and_partnership_breakdown(client, directory):
 
 def test_breakdown_on_the_page(client, directory):
     text = text_of(page(client))
-    assert "North East 4 1 25.0% 3 1 33.3% 8.3 points 0 of 1 1 of 1 2" in text
-    assert "London 3 1 33.3% 3 2 66.7% 33.4 points 1 of 1 0 of 1 1" in text
-    assert "South West 0 0 no data 0 0 no data no data 0 of 0 0 of 0 0" in text
-    assert "England 7 2 28.6% 7 3 42.9% 14.3 points 1 of 2 1 of 2 3" in text
+    assert "North East 4 1 25.0% 3 1 33.3% 8.3 points Never verified 0 of 1 1 of 1 2" in text
+    assert "London 3 1 33.3% 3 2 66.7% 33.4 points Never verified 1 of 1 0 of 1 1" in text
+    assert "South West 0 0 no data 0 0 no data no data No seat counted 0 of 0 0 of 0 0" in text
+    assert "England 7 2 28.6% 7 3 42.9% 14.3 points Never verified 1 of 2 1 of 2 3" in text
     assert "1 of 2 partnerships with a board recorded" in text
     # Each region's partnerships, with their figures and names, are on the region's report.
     text = text_of(page(client, "?region=north-east"))
-    assert "Hartlepool Partnership North East 4 1 25.0% 2 1 50.0% 25.0 points Yes 1 of 1" in text
-    assert "Darlington Partnership North East 0 0 no data 1 0 0.0% no data No board recorded" in (
+    assert "Hartlepool Partnership North East 4 1 25.0% 2 1 50.0% 25.0 points Never verified Yes 1 of 1" in text
+    assert "Darlington Partnership North East 0 0 no data 1 0 0.0% no data No seat counted No board recorded" in (
         text
     )
     assert "Hartlepool Partnership North East Safer Hartlepool" in text
     text = text_of(page(client, "?region=london"))
-    assert "Barnet Partnership London 3 1 33.3% 3 2 66.7% 33.4 points No 0 of 1" in text
+    assert "Barnet Partnership London 3 1 33.3% 3 2 66.7% 33.4 points Never verified No 0 of 1" in text
     boards_without = "1 of 1 partnership with a board recorded in London, counting VCS seats"
     assert boards_without in text
     assert "Barnet Partnership London" in text.split(boards_without)[1]
@@ -549,15 +549,17 @@ def test_no_vcs_seats_shows_no_data(client):
     assert quiet["womens_organisation_seat_share"] is None
 
 
-def test_a_partnership_across_regions_counts_once_in_its_first_areas_region(client):
+def test_a_partnership_across_regions_counts_in_each_region_and_once_in_england(client):
     partnership = PartnershipFactory(areas=[area(BARNET), area(HARTLEPOOL)])
     SeatFactory(body__partnership=partnership, organisation__is_womens_organisation=True)
     data = figures(client)
-    # E06000001 (Hartlepool) comes before E09000003 (Barnet).
-    assert data["partnerships"][0]["region"] == "north-east"
+    # Regions in the GSS order of its areas: E06000001 (Hartlepool) before E09000003.
+    assert data["partnerships"][0]["regions"] == ["north-east", "london"]
     assert by_slug(data["regions"], "north-east")["vcs_seats"] == 1
-    assert by_slug(data["regions"], "london")["vcs_seats"] == 0
+    assert by_slug(data["regions"], "london")["vcs_seats"] == 1
+    assert by_slug(data["regions"], "london")["partnerships"] == 1
     assert data["nation"]["vcs_seats"] == 1
+    assert data["nation"]["partnerships"] == 1
 
 
 def test_a_partnership_with_no_area_counts_for_england_only(client):
@@ -572,7 +574,7 @@ def test_a_partnership_with_no_area_counts_for_england_only(client):
         None,
         1,
     )
-    assert data["partnerships"][0]["region"] is None
+    assert data["partnerships"][0]["regions"] == [None]
     assert "No region recorded 1 0 0.0%" in text_of(page(client))
 
 

@@ -1,0 +1,260 @@
+"""A policy officer can trust the figures (issue 11, "Figures people can trust"): quoted
+research is cited; each figure says how fresh its records are; a region's count equals the
+list its link opens, partnerships spanning two regions included; a sentence rounds all its
+figures one way; lists and their files say which filters made them; former areas are told
+apart from current ones."""
+
+import datetime
+import html
+import re
+from collections import Counter
+
+import pytest
+
+from networks.choices import Funding, NetworkKind
+from partnerships.report import Freshness, Share, sentence_places
+
+from .factories import (
+    BoardFactory,
+    NetworkFactory,
+    OrganisationFactory,
+    PartnershipFactory,
+    SeatFactory,
+    area,
+)
+from .querycount import assert_constant_queries
+
+pytestmark = pytest.mark.django_db
+
+PAGE = "/representation/"
+JSON = "/representation.json"
+HARTLEPOOL, DARLINGTON, BARNET, CAMDEN = "E06000001", "E06000005", "E09000003", "E09000007"
+PAST = datetime.date(2009, 1, 1)
+
+
+def text_of(markup):
+    markup = re.sub(r"</?(a|strong|span|em|b)\b[^>]*>", "", markup)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
+
+
+def get(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response
+
+
+def figures(client, query=""):
+    return get(client, JSON + query).json()
+
+
+def by_slug(rows, slug):
+    return next(row for row in rows if row["slug"] == slug)
+
+
+def seats_listed(client, link):
+    """The number of seats the representatives list says it shows."""
+    status = re.search(r'<p role="status">([\d,]+) seats?</p>', get(client, link).content.decode())
+    return int(status.group(1).replace(",", ""))
+
+
+# Sources --------------------------------------------------------------------------------
+
+
+def paragraph_with(markup, words):
+    return next(p for p in re.findall(r"<p\b.*?</p>", markup, re.S) if words in p)
+
+
+def test_each_quoted_research_figure_cites_its_source(client):
+    markup = get(client, PAGE).content.decode()
+    lead = paragraph_with(markup, "1.8%")
+    assert "7%" in lead
+    assert '<a href="#source-where-are-women">' in lead
+    assert "Oxfam, Urban Forum and Women's Resource Centre, 2007" in html.unescape(lead)
+    survey = paragraph_with(markup, "18% had lost their funding")
+    assert "79 CENs" in survey and "22%" in survey
+    assert '<a href="#source-cen-survey">Urban Forum, 2008</a>' in survey
+    # The full citations, at the foot, where the links go.
+    sources = text_of(markup.split('id="sources-heading"')[1])
+    assert "Oxfam, Urban Forum and Women's Resource Centre (2007). Where are women in LSPs?" in (
+        sources
+    )
+    assert "Urban Forum (2008). Survey of 79 Community Empowerment Networks." in sources
+    assert 'id="source-where-are-women"' in markup and 'id="source-cen-survey"' in markup
+    # The CEN survey is quoted even when no CEN is recorded (the figures below say so).
+    assert "No CEN is recorded" in text_of(markup)
+
+
+# Freshness ------------------------------------------------------------------------------
+
+
+def test_the_median_is_the_lower_median_of_the_verified_dates():
+    d = datetime.date
+    assert Freshness.of({}) == Freshness(None, None, 0, 0)
+    assert Freshness.of({None: 2}) == Freshness(None, None, 0, 2)
+    assert Freshness.of({d(2025, 1, 1): 1}).median == d(2025, 1, 1)
+    # Three dates: the second. Four: the second, not a date between the two middle ones.
+    three = {d(2025, 1, 1): 1, d(2025, 6, 1): 1, d(2026, 1, 1): 1}
+    assert Freshness.of(three).median == d(2025, 6, 1)
+    four = {d(2025, 1, 1): 1, d(2025, 6, 1): 1, d(2026, 1, 1): 1, d(2026, 6, 1): 1}
+    assert Freshness.of(four).median == d(2025, 6, 1)
+    # Counts weigh: 1 seat on the oldest date, 3 on the newest.
+    weighted = Freshness.of(Counter({d(2020, 1, 1): 1, d(2026, 1, 1): 3, None: 5}))
+    assert weighted == Freshness(d(2020, 1, 1), d(2026, 1, 1), 4, 5)
+
+
+@pytest.fixture
+def verified():
+    """VCS seats verified on dates worked by hand below.
+
+    Hartlepool (North East): 2025-01-10, 2025-03-01, 2025-03-01, 2026-06-30, one never.
+    Barnet (London): 2026-01-01, 2026-02-01, 2026-03-01, 2026-04-01.
+    Not counted: a past seat and a police seat, each verified in 2000."""
+    d = datetime.date
+    hartlepool = BoardFactory(
+        partnership=PartnershipFactory(name="Hartlepool Partnership", areas=[area(HARTLEPOOL)])
+    )
+    for day in [d(2025, 1, 10), d(2025, 3, 1), d(2025, 3, 1), d(2026, 6, 30), None]:
+        SeatFactory(body=hartlepool, last_verified_on=day)
+    SeatFactory(body=hartlepool, last_verified_on=d(2000, 1, 1), end_date=PAST)
+    SeatFactory(body=hartlepool, last_verified_on=d(2000, 1, 1), sector="police")
+    barnet = BoardFactory(
+        partnership=PartnershipFactory(name="Barnet Partnership", areas=[area(BARNET)])
+    )
+    for month in [1, 2, 3, 4]:
+        SeatFactory(body=barnet, last_verified_on=d(2026, month, 1))
+
+
+def test_each_figure_says_how_fresh_its_seats_are(client, verified):
+    data = figures(client)
+    assert data["nation"]["seats_last_verified"] == {
+        # Eight verified: the fourth of them.
+        "oldest": "2025-01-10",
+        "median": "2026-01-01",
+        "verified": 8,
+        "never_verified": 1,
+    }
+    north_east = by_slug(data["regions"], "north-east")["seats_last_verified"]
+    assert (north_east["oldest"], north_east["median"]) == ("2025-01-10", "2025-03-01")
+    london = by_slug(data["regions"], "london")["seats_last_verified"]
+    assert (london["oldest"], london["median"], london["never_verified"]) == (
+        "2026-01-01",
+        "2026-02-01",
+        0,
+    )
+    assert by_slug(data["regions"], "south-west")["seats_last_verified"]["median"] is None
+    barnet = by_slug(data["partnerships"], "barnet-partnership")["seats_last_verified"]
+    assert barnet["median"] == "2026-02-01"
+    text = text_of(get(client, PAGE).content.decode())
+    assert (
+        "How fresh these seats' records are: last verified oldest 10 January 2025, "
+        "median 1 January 2026; 1 never verified." in text
+    )
+    north_east_row = text.split("North East 5 ")[1]
+    assert north_east_row.split(" points ")[1].startswith(
+        "Oldest 10 January 2025, median 1 March 2025; 1 never verified"
+    )
+    text = text_of(get(client, PAGE + "?region=london").content.decode())
+    assert "Oldest 1 January 2026, median 1 February 2026" in text
+    # Past seats have their own dates.
+    past = figures(client, "?status=past")["nation"]["seats_last_verified"]
+    assert (past["oldest"], past["median"], past["verified"]) == ("2000-01-01", "2000-01-01", 1)
+
+
+def test_freshness_costs_no_query_as_data_grows(client, verified):
+    def grow():
+        for n in range(4):
+            board = BoardFactory(partnership=PartnershipFactory(areas=[area(DARLINGTON)]))
+            for day in range(1, 6):
+                SeatFactory(body=board, last_verified_on=datetime.date(2024, n + 1, day))
+
+    for url in [PAGE, JSON, PAGE + "?region=north-east", JSON + "?status=all"]:
+        assert_constant_queries(client, url, grow, most=14)
+
+
+# Regions: one rule for counts and lists --------------------------------------------------
+
+
+@pytest.fixture
+def spanning():
+    """Tees and Thames: areas in the North East and in London. Hartlepool: North East only."""
+    both = PartnershipFactory(name="Tees and Thames", areas=[area(HARTLEPOOL), area(CAMDEN)])
+    SeatFactory(body__partnership=both, organisation__is_womens_organisation=True)
+    SeatFactory(body__partnership=both)
+    alone = PartnershipFactory(name="Hartlepool Partnership", areas=[area(HARTLEPOOL)])
+    SeatFactory(body__partnership=alone)
+    return both
+
+
+def test_a_partnership_in_two_regions_counts_in_each_and_once_for_england(client, spanning):
+    data = figures(client)
+    north_east, london = by_slug(data["regions"], "north-east"), by_slug(data["regions"], "london")
+    assert (north_east["partnerships"], north_east["vcs_seats"]) == (2, 3)
+    assert (london["partnerships"], london["vcs_seats"], london["womens_organisation_seats"]) == (
+        1,
+        2,
+        1,
+    )
+    assert (data["nation"]["partnerships"], data["nation"]["vcs_seats"]) == (2, 3)
+    assert by_slug(data["partnerships"], spanning.slug)["regions"] == ["north-east", "london"]
+    # Each region's report lists the partnerships its count counts.
+    for slug, count in [("north-east", 2), ("london", 1)]:
+        listed = figures(client, f"?region={slug}")["partnerships"]
+        assert len(listed) == count, slug
+        assert f"{count} partnership" in text_of(
+            get(client, f"/partnerships/?region={slug}").content.decode()
+        )
+
+
+@pytest.mark.parametrize("query", ["", "?status=all", "?body_kind=board"])
+def test_every_region_count_equals_the_list_its_link_opens(client, spanning, query):
+    data = figures(client, query)
+    for row in [data["nation"], *data["regions"], *data["partnerships"]]:
+        assert seats_listed(client, row["links"]["vcs_seats"]) == row["vcs_seats"], row["name"]
+        assert (
+            seats_listed(client, row["links"]["womens_seats"]) == row["womens_organisation_seats"]
+        )
+
+
+def test_the_page_says_how_a_partnership_in_two_regions_counts(client, spanning):
+    text = text_of(get(client, PAGE).content.decode())
+    assert "A partnership with areas in two regions counts in both, and once for England." in text
+    assert "belongs to every region any of its areas lies in" in text
+    text = text_of(get(client, PAGE + "?region=london").content.decode())
+    assert "Tees and Thames North East, London" in text
+
+
+# Rounding: one way per sentence ---------------------------------------------------------
+
+
+def percentages(sentence):
+    return re.findall(r"\d+(?:\.\d+)?%", sentence)
+
+
+def test_a_sentence_rounds_all_its_shares_one_way():
+    assert sentence_places(Share(14, 79), Share(17, 79)) == 0  # 18% and 22%
+    assert sentence_places(Share(0, 3), Share(1, 3)) == 1  # 0.0% and 33.3%
+    assert sentence_places(Share(0, 0), Share(1, 3)) == 0  # no data does not count
+    assert sentence_places(Share(249, 2500)) == 0  # 10.0% as shown: 10%
+
+
+def test_no_headline_mixes_whole_and_decimal_per_cent(client):
+    partnership = PartnershipFactory(areas=[area(BARNET)])
+    for womens in [False, False, False]:
+        SeatFactory(body__partnership=partnership, organisation__is_womens_organisation=womens)
+    OrganisationFactory(is_womens_organisation=True).areas.set([area(BARNET)])
+    # CENs: 1 of 20 lost its funding (5.0%), 5 of 20 part of it (25.0%).
+    for n in range(20):
+        funding = Funding.LOST if n == 0 else Funding.PARTLY_LOST if n < 6 else Funding.FUNDED
+        NetworkFactory(kind=NetworkKind.CEN, funding=funding, areas=[area(BARNET)])
+    markup = get(client, PAGE + "?region=london").content.decode()
+    headlines = [
+        text_of(p) for p in re.findall(r'<p class="report-headline">.*?</p>', markup, re.S)
+    ]
+    across = text_of(paragraph_with(markup, "Across England"))
+    assert "held 0.0% of the 3 VCS seats" in headlines[0]
+    assert "while they are 25.0% of the 4 VCS organisations" in headlines[0]
+    assert "a gap of 25.0 points" in headlines[0]
+    assert "5.0% had lost their funding (1) and 25.0% part of it (5)" in headlines[1]
+    for sentence in [*headlines, across]:
+        found = percentages(sentence)
+        assert len({"." in share for share in found}) == 1, sentence
