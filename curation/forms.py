@@ -61,6 +61,11 @@ class Reportable:
     def area_ids(self, record):
         return rules.areas_of(record)
 
+    def area_names(self, record):
+        """The names of the areas whose curators receive a report about record."""
+        areas = Area.objects.filter(pk__in=self.area_ids(record)).order_by("name")
+        return list(dict.fromkeys(areas.values_list("name", flat=True)))
+
     def public_url(self, record):
         return record.public_page().get_absolute_url()
 

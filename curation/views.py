@@ -10,6 +10,7 @@ import logging
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import get_text_list
 from django.views.decorators.http import require_http_methods
 
 from lsp_directory.client import client_key
@@ -90,11 +91,22 @@ def report(request, kind, key):
     return render(request, reportable.form_template, context)
 
 
+AREAS_NAMED = 3  # a regional network's report goes to every area of the region
+
+
+def curated_areas(names):
+    """The areas a report went to, as a thank-you page names them: "Hartlepool", "Darlington
+    and Hartlepool", "Barnet, Brent, Camden and 30 other areas"; "" for none."""
+    if len(names) > AREAS_NAMED + 1:
+        return f"{', '.join(names[:AREAS_NAMED])} and {len(names) - AREAS_NAMED} other areas"
+    return get_text_list(names, "and")
+
+
 def report_thanks(request, kind, key):
     reportable = REPORTABLE[kind]
     record = reportable.get_or_404(key)
-    return render(
-        request,
-        reportable.thanks_template,
-        page_context(reportable, record, "Report sent"),
-    )
+    context = page_context(reportable, record, "Report sent")
+    # Who receives it: the curators of these areas (routed by reportable.area_ids), or
+    # only the site administrators where the record is in no area.
+    context["curated_areas"] = curated_areas(reportable.area_names(record))
+    return render(request, reportable.thanks_template, context)
