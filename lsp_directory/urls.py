@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("partnerships.urls")),
     path("", include("partnerships.urls_exports")),
     path("", include("partnerships.urls_report")),
+    path("", include("partnerships.urls_involved")),
     path("", include("networks.urls")),
     path("", include("curation.urls")),
 ]

@@ -380,6 +380,7 @@ GES_OBJECTIVES = [
 FIRST_START = datetime.date(2005, 1, 1)
 LAST_START = datetime.date(2024, 12, 31)
 PAST_SEAT_SHARE = 0.22
+OPEN_SEAT_SHARE_OF_BOARDS = 0.35
 PUBLISH_CONTACT_SHARE = 0.55
 STALE_SHARE = 0.35  # records last verified more than a year ago
 
@@ -701,6 +702,34 @@ class _Demo:
                 )
             )
 
+    def open_seats(self, rng):
+        """Seats for a women's group to stand for, counted forward from `today` as checks
+        count back: some VCS terms end within six months, and some boards have a vacant VCS
+        seat that their CVS is filling. (A random of its own, drawn last, so the rest of the
+        demo is the same with or without them.)"""
+        for seat in self.seats:
+            if seat.sector == Sector.VCS and seat.end_date is None and rng.random() < 0.08:
+                seat.end_date = self.today + datetime.timedelta(days=rng.randint(14, 170))
+        for board in self.boards:
+            if rng.random() < OPEN_SEAT_SHARE_OF_BOARDS:
+                cvs = board.cvs
+                self.seats.append(
+                    Seat(
+                        body=board,
+                        vacant=True,
+                        sector=Sector.VCS,
+                        role="VCS representative",
+                        selection=Selection.ELECTED,
+                        selection_closes=self.today + datetime.timedelta(days=rng.randint(10, 90)),
+                        how_to_apply=(
+                            f"Elected by the local voluntary and community sector: ask {cvs.name} "
+                            f"for a nomination form{f' at {cvs.website}' if cvs.website else ''}."
+                        ),
+                        last_verified_on=self.today,
+                        is_demo=True,
+                    )
+                )
+
     def vcs_selection(self):
         """Most VCS representatives are elected by the local sector, through the CEN or CVS."""
         return self.rng.choices(
@@ -725,6 +754,7 @@ class _Demo:
             self.strategy_documents(place, partnership)
         self.gender_equality_schemes()
         self.networks_for(local)
+        self.open_seats(random.Random(rng.random()))
         return self
 
     def partnership(self, lsp, *, womens_seat, womens_forum):
@@ -743,6 +773,7 @@ class _Demo:
         self.partnerships.append(partnership)
 
         board = self.body(lsp, partnership, BodyKind.BOARD, "", rng.choice(BOARD_NAMES))
+        board.cvs = lsp.local["cvs"]  # who runs the VCS's selections
         self.boards.append(board)
         self.board_seats(lsp, board)
         # Every LSP has its Crime and Disorder Reduction Partnership, and some other groups.

@@ -5,16 +5,30 @@ import datetime
 
 import pytest
 from django.db import IntegrityError
+from django.urls import reverse
+from django.utils import timezone
 
-from partnerships.choices import DocumentKind
+from partnerships.choices import DocumentKind, Sector
 from partnerships.managers import months_later
 from partnerships.models import Document, Seat
 
-from .factories import OrganisationFactory, PersonFactory, SeatFactory, VacancyFactory
+from .browser import assert_accessible, assert_no_horizontal_scroll
+from .factories import (
+    BoardFactory,
+    OrganisationFactory,
+    PartnershipFactory,
+    PersonFactory,
+    SeatFactory,
+    VacancyFactory,
+    area,
+)
+from .querycount import assert_constant_queries
 
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.date(2026, 11, 29)
+ONE_DAY = datetime.timedelta(days=1)
+HARTLEPOOL, CAMDEN = "E06000001", "E09000007"
 
 
 @pytest.mark.parametrize(
@@ -114,3 +128,168 @@ def test_a_scheme_with_no_period_or_only_a_start_year():
     undated = scheme(council, None, None)
     annual = scheme(police, 2025, None)  # re-done annually: ran to December 2025
     assert set(Document.objects.schemes_due(TODAY)) == {undated, annual}
+
+
+# --- /get-involved/ ---
+
+
+def open_seats_page(client, query=""):
+    return client.get(reverse("involved:get_involved") + query)
+
+
+def test_the_page_lists_vacant_seats_and_terms_ending_soonest_first(client):
+    today = timezone.localdate()
+    hartlepool = PartnershipFactory(name="Hartlepool Partnership", areas=[area(HARTLEPOOL)])
+    board = BoardFactory(partnership=hartlepool, name="Hartlepool Board")
+    VacancyFactory(
+        body=board,
+        selection_closes=today + datetime.timedelta(days=40),
+        how_to_apply="Nominations to https://hvda.example.org/stand",
+    )
+    SeatFactory(
+        body=board,
+        person=PersonFactory(name="Ann Ending"),
+        end_date=today + datetime.timedelta(days=20),
+    )
+    SeatFactory(body=board, person=PersonFactory(name="Held Onward"))  # no end
+    SeatFactory(body=board, person=PersonFactory(name="Past Holder"), end_date=today - ONE_DAY)
+    VacancyFactory(body=board, sector=Sector.HEALTH, role="Health member")  # not the VCS's
+
+    response = open_seats_page(client)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert [seat.holder_name for seat in response.context["page_obj"]] == ["Ann Ending", "Vacant"]
+    assert "Held Onward" not in page and "Past Holder" not in page and "Health member" not in page
+    assert "2 seats, soonest first" in page
+    assert '<a href="https://hvda.example.org/stand"' in page  # how to apply, as a link
+    assert f"Applications close</dt><dd>{(today + datetime.timedelta(days=40)):%-d %B %Y}" in page
+
+
+def test_filters_by_region_and_partnership_say_so_and_share_by_link(client):
+    hartlepool = PartnershipFactory(name="Hartlepool Partnership", areas=[area(HARTLEPOOL)])
+    camden = PartnershipFactory(name="Camden Together", areas=[area(CAMDEN)])
+    VacancyFactory(body=BoardFactory(partnership=hartlepool), role="Hartlepool seat")
+    VacancyFactory(body=BoardFactory(partnership=camden), role="Camden seat")
+
+    page = open_seats_page(client, "?region=north-east").content.decode()
+    assert "Hartlepool seat" in page and "Camden seat" not in page
+    assert "<title>Seats open or opening soon in North East" in page
+    assert "<h1>Seats open or opening soon in North East</h1>" in page
+
+    page = open_seats_page(client, f"?partnership={camden.slug}").content.decode()
+    assert "Camden seat" in page and "Hartlepool seat" not in page
+    assert "Seats open or opening soon on Camden Together</h1>" in page
+
+
+@pytest.mark.parametrize(
+    "query", ["?region=atlantis", "?partnership=nobody", "?page=zz", "?region="]
+)
+def test_odd_filters_get_a_clear_page_not_an_error(client, query):
+    VacancyFactory()
+    response = open_seats_page(client, query)
+    assert response.status_code == 200
+    if "atlantis" in query:
+        assert "Some filters could not be used" in response.content.decode()
+
+
+def test_what_a_curator_types_for_how_to_apply_is_shown_as_text(client):
+    VacancyFactory(how_to_apply='<script>alert(1)</script> "ask us"')
+    page = open_seats_page(client).content.decode()
+    assert "<script>alert(1)" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_the_open_seats_page_runs_the_same_queries_as_seats_grow(client):
+    VacancyFactory()
+    SeatFactory(end_date=timezone.localdate() + datetime.timedelta(days=9))
+
+    def grow():
+        for _ in range(15):
+            VacancyFactory()
+            SeatFactory(end_date=timezone.localdate() + datetime.timedelta(days=9))
+
+    for query in ("", "?region=north-east"):
+        assert_constant_queries(client, reverse("involved:get_involved") + query, grow, most=7)
+
+
+# --- /gender-equality-schemes/ ---
+
+
+def test_the_schemes_due_page_lists_each_bodys_due_scheme_with_what_to_do(client):
+    council = OrganisationFactory(kind="council", name="Hartlepool Borough Council")
+    council.areas.set([area(HARTLEPOOL)])
+    police = OrganisationFactory(kind="police", name="Metropolitan Police")
+    police.areas.set([area(CAMDEN)])
+    scheme(council, 2007, 2010)
+    scheme(police, 2008, 2011)
+    renewed = OrganisationFactory(kind="health", name="Renewed PCT")
+    scheme(renewed, timezone.localdate().year, timezone.localdate().year + 2)
+
+    page = client.get(reverse("involved:schemes_due")).content.decode()
+    assert "Hartlepool Borough Council Gender Equality Scheme 2007-2010" in page
+    assert "Metropolitan Police Gender Equality Scheme 2008-2011" in page
+    assert "Renewed PCT" not in page
+    assert "Ask to be consulted on the next one" in page
+
+    page = client.get(reverse("involved:schemes_due") + "?region=north-east").content.decode()
+    assert "Hartlepool Borough Council" in page and "Metropolitan Police" not in page
+    assert "<h1>Gender Equality Schemes due in North East</h1>" in page
+
+
+def test_the_schemes_due_page_runs_the_same_queries_as_schemes_grow(client):
+    scheme(OrganisationFactory(kind="council"), 2007, 2010)
+
+    def grow():
+        for _ in range(10):
+            council = OrganisationFactory(kind="council")
+            council.areas.set([area(HARTLEPOOL)])
+            scheme(council, 2007, 2010)
+
+    for query in ("", "?region=north-east"):
+        assert_constant_queries(client, reverse("involved:schemes_due") + query, grow, most=7)
+
+
+# --- In a browser ---
+
+
+@pytest.mark.browser
+def test_a_womens_group_finds_an_open_seat_and_how_to_apply_on_a_phone(
+    live_server, phone_page, areas
+):
+    """From the home page, three clicks: the open seats, the region, its seat's partnership."""
+    hartlepool = PartnershipFactory(name="Hartlepool Partnership", areas=[area(HARTLEPOOL)])
+    VacancyFactory(
+        body=BoardFactory(partnership=hartlepool, name="Hartlepool Board"),
+        how_to_apply="Ask Hartlepool Voluntary Development Agency: hvda@example.org",
+    )
+    page = phone_page
+    page.goto(live_server.url + "/")
+    page.get_by_role("link", name="Seats open or opening soon").click()
+    assert_accessible(page)
+    assert_no_horizontal_scroll(page)
+    page.get_by_text("Filter seats").click()
+    page.get_by_label("Region").select_option(label="North East")
+    page.get_by_role("button", name="Apply filters").click()
+    assert page.get_by_role("heading", level=1).inner_text() == (
+        "Seats open or opening soon in North East"
+    )
+    seat = page.locator("article", has_text="Vacant seat: Hartlepool Board")
+    assert "Ask Hartlepool Voluntary Development Agency" in seat.inner_text()
+    assert seat.get_by_role("link", name="hvda@example.org").get_attribute("href") == (
+        "mailto:hvda@example.org"
+    )
+    assert_accessible(page)
+    assert_no_horizontal_scroll(page)
+
+
+@pytest.mark.browser
+def test_the_open_seats_and_schemes_pages_pass_axe_without_javascript(
+    live_server, no_js_page, areas
+):
+    VacancyFactory()
+    scheme(OrganisationFactory(kind="council"), 2007, 2010)
+    for url in (reverse("involved:get_involved"), reverse("involved:schemes_due")):
+        no_js_page.goto(live_server.url + url + "?region=north-east")
+        assert no_js_page.get_by_role("heading", level=1).is_visible()
+        assert_accessible(no_js_page)
+        assert_no_horizontal_scroll(no_js_page)

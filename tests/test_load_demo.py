@@ -118,12 +118,26 @@ def test_seats_held_now_and_in_the_past(demo):
     assert past.count() > 100
     for seat in past.select_related("body"):
         # Each past seat was handed on to someone who holds it now.
-        assert seat.body.seats.filter(
-            start_date=seat.end_date + datetime.timedelta(days=1), end_date=None
+        assert seat.body.seats.current(on=TODAY).filter(
+            start_date=seat.end_date + datetime.timedelta(days=1)
         ).exists()
-    starts = Seat.objects.values_list("start_date", flat=True)
+    starts = Seat.objects.held().values_list("start_date", flat=True)
     assert min(starts) >= datetime.date(2005, 1, 1)
     assert max(starts) <= datetime.date(2024, 12, 31)
+
+
+def test_some_seats_are_open_or_opening_when_the_demo_is_loaded(demo):
+    """Counted forward from the day of loading, as checks count back from it."""
+    vacancies = Seat.objects.vacant(on=TODAY)
+    assert 5 <= vacancies.count() <= 30
+    for seat in vacancies.select_related("body"):
+        assert seat.person_id is None and seat.sector == Sector.VCS
+        assert seat.body.kind == BodyKind.BOARD
+        assert TODAY < seat.selection_closes <= TODAY + datetime.timedelta(days=90)
+        assert "nomination form" in seat.how_to_apply
+    ending = Seat.objects.ending_soon(on=TODAY)
+    assert ending.count() >= 10
+    assert set(ending.values_list("sector", flat=True)) == {Sector.VCS}
 
 
 def test_womens_organisations_are_few_and_hold_fewer_seats_still(demo):
