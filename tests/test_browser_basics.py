@@ -86,10 +86,10 @@ def test_focused_links_are_yellow_with_a_dark_underline(live_server, page, trans
 def test_no_sideways_scroll_on_a_360px_phone(live_server, phone_page, demo_partnership, path):
     phone_page.goto(live_server.url + path)
     assert_no_horizontal_scroll(phone_page)
-    # All five sections of the main navigation are still reachable on a phone.
+    # All six sections of the main navigation are still reachable on a phone.
     nav_links = phone_page.locator("nav[aria-label=Main] a")
-    assert nav_links.count() == 5
-    for i in range(5):
+    assert nav_links.count() == 6
+    for i in range(6):
         assert nav_links.nth(i).is_visible()
     assert_accessible(phone_page)
 
