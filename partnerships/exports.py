@@ -24,6 +24,14 @@ downloaded CSV imports back unchanged.
   is written a few hundred rows at a time by one csv.writer, and Excel gets a cell object
   only where a plain string would not stay text. Memory stays flat: rows are streamed and
   only one batch is held at a time.
+- File names say the filters: representatives-north-east-vcs-womens-2026-11-29.csv (the
+  FilterSet's slug, filters.Described, which also writes the list's heading).
+- JSON: {"filters": the valid filters as codes, "description": the list's heading in words,
+  "made_at": the moment (ISO 8601, UTC), "seats": [one object per seat]}, streamed like the
+  CSV. Written without a FilterSet (the `export_seats` command), filters and description
+  are null.
+- Excel: start_date and end_date are date cells (a number formatted yyyy-mm-dd), so a
+  spreadsheet sorts and filters them as dates; every other value is text.
 - Formula injection (OWASP): a CSV cell that starts with = + - @ tab, CR or LF gets a leading
   `'` (formats.csv_safe_row; the import takes it off again). In Excel every value is a text
   cell (type "s", never a formula), and such a cell also carries Excel's own quote-prefix
@@ -33,6 +41,8 @@ downloaded CSV imports back unchanged.
 """
 
 import csv
+import dataclasses
+import datetime
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -46,7 +56,14 @@ from openpyxl.styles import Font
 from lsp_directory.database import streamed_with_long_statements
 
 from .filters import SeatFilter
-from .formats import FORMULA_CHARS, PLACE_PATHS, SEATS, csv_safe_row, is_formula_like
+from .formats import (
+    FORMULA_CHARS,
+    PLACE_PATHS,
+    SEATS,
+    as_iso_date,
+    csv_safe_row,
+    is_formula_like,
+)
 from .models import Partnership, Seat
 
 CHUNK_SIZE = 2000  # rows per fetch; server-side cursors on PostgreSQL
@@ -66,6 +83,20 @@ SEAT_COLUMNS = [column for column in SEATS.columns if column.paths]
 HEADERS = SEATS.headers
 
 
+def as_date(value):
+    return value
+
+
+# Excel's: the same columns, with dates kept as dates (written as date cells).
+XLSX_COLUMNS = [
+    dataclasses.replace(column, format=as_date, parse=None)
+    if column.format is as_iso_date
+    else column
+    for column in SEAT_COLUMNS
+]
+DATE_FORMAT = "yyyy-mm-dd"
+
+
 class Place(NamedTuple):
     area_code: str = ""
     area_name: str = ""
@@ -80,9 +111,18 @@ def seat_filterset(data, request=None):
     return SeatFilter(data, queryset=Seat.objects.for_public(), request=request)
 
 
-def filename(extension, today=None):
-    """representatives-YYYY-MM-DD.csv and the like, dated today."""
-    return f"representatives-{(today or timezone.localdate()).isoformat()}.{extension}"
+def filename(extension, filterset=None, today=None):
+    """representatives-north-east-vcs-womens-YYYY-MM-DD.csv and the like: the filters
+    (none: representatives-YYYY-MM-DD.csv), dated today."""
+    filters = filterset.slug if filterset is not None else ""
+    day = (today or timezone.localdate()).isoformat()
+    return f"representatives-{filters + '-' if filters else ''}{day}.{extension}"
+
+
+def made_at():
+    """Now, in UTC, to the second, as ISO 8601: 2026-11-29T21:50:03Z."""
+    now = timezone.now().astimezone(datetime.UTC).replace(microsecond=0)
+    return now.isoformat().replace("+00:00", "Z")
 
 
 def partnership_places():
@@ -166,15 +206,22 @@ def csv_chunks(queryset, bom=False) -> Iterator[str]:
         yield "".join(map(writer.writerow, map(csv_safe_row, batch)))
 
 
-def json_chunks(queryset) -> Iterator[str]:
-    """A JSON array of objects keyed by the headers, one line per seat."""
+def json_chunks(queryset, filterset=None) -> Iterator[str]:
+    """A JSON object: the filters that chose the seats, when it was made, and "seats", an
+    array of objects keyed by the headers, one line per seat."""
     encode = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps builds one per call
-    yield "["
+    described = filterset is not None
+    header = {
+        "filters": filterset.applied_filters() if described else None,
+        "description": filterset.description if described else None,
+        "made_at": made_at(),
+    }
+    yield encode(header)[:-1] + ', "seats": ['
     separator = "\n"
     for batch in batched(seat_rows(queryset)):
         yield separator + ",\n".join(encode(dict(zip(HEADERS, row, strict=True))) for row in batch)
         separator = ",\n"
-    yield "\n]\n"
+    yield "\n]}\n"
 
 
 def xlsx_cell(sheet, value: str, **style):
@@ -188,6 +235,15 @@ def xlsx_cell(sheet, value: str, **style):
     return cell
 
 
+def xlsx_date(sheet, value):
+    """A date cell shown as yyyy-mm-dd, or an empty cell."""
+    if value is None:
+        return None
+    cell = WriteOnlyCell(sheet, value)
+    cell.number_format = DATE_FORMAT
+    return cell
+
+
 def xlsx_value(sheet, value: str):
     """What sheet.append takes for one cell: the plain string where openpyxl keeps it as
     text, else a text cell from xlsx_cell (openpyxl would make "=..." a formula and "#N/A"
@@ -198,7 +254,7 @@ def xlsx_value(sheet, value: str):
     return value
 
 
-def write_xlsx(queryset, file):
+def write_xlsx(queryset, file, title=""):
     """The Excel workbook, written into an open binary file. openpyxl's write-only mode keeps
     memory flat while rows are added (it spools them to a temporary file), but an .xlsx is a
     zip whose directory comes last, so it cannot be streamed row by row to the client: the
@@ -208,7 +264,9 @@ def write_xlsx(queryset, file):
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
     sheet.append([xlsx_cell(sheet, header, font=bold) for header in HEADERS])
-    for row in seat_rows(queryset):
-        sheet.append([xlsx_value(sheet, value) for value in row])
+    cells = [xlsx_date if column.format is as_date else xlsx_value for column in XLSX_COLUMNS]
+    for row in seat_rows(queryset, XLSX_COLUMNS):
+        sheet.append([cell(sheet, value) for cell, value in zip(cells, row, strict=True)])
     workbook.properties.creator = "LSP Directory"
+    workbook.properties.title = title
     workbook.save(file)

@@ -1,11 +1,20 @@
 """One FilterSet per list page, submitted by GET. The same FilterSet feeds the HTML list
-and every export, so they can never disagree."""
+and every export, so they can never disagree.
+
+Each FilterSet also says, in one place, which filters made its list (Described): in words
+for the page's heading and <title> ("Current VCS seats held by women's organisations in
+the North East"), as a slug for a download's file name ("north-east-vcs-womens") and as
+codes for the JSON. Only the valid values count: a value the form refuses is left out of
+the list, and so out of its description too (the page names the error).
+"""
 
 import django_filters
 from django import forms
 from django.utils import timezone
+from django.utils.text import slugify
+from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 
-from .choices import BodyKind, OrganisationKind, Sector, Theme
+from .choices import AreaKind, BodyKind, OrganisationKind, Sector, Theme
 from .models import Area, Partnership, Region, Seat
 from .text import query_words
 from .widgets import LongSelect
@@ -19,8 +28,53 @@ def regions(request):
 
 
 def areas(request):
-    # Only the code and name are shown; the region was joined for nothing (339 rows a page).
-    return Area.objects.order_by("name")
+    # Only the code, name, kind and currency are shown; no join (339 rows a page).
+    return Area.objects.order_by("name", "gss_code")
+
+
+AREA_KIND_WORDS = {
+    AreaKind.COUNTY: "county",
+    AreaKind.UNITARY: "unitary authority",
+    AreaKind.METROPOLITAN_DISTRICT: "metropolitan district",
+    AreaKind.LONDON_BOROUGH: "London borough",
+    AreaKind.DISTRICT: "district",
+}
+
+
+def area_label(area):
+    """An area as the filters and their headings name it: a current area by its name, a
+    former one (abolished, or given a new code in a boundary change) by its name, kind and
+    code, so that no two read alike: "Somerset" and "Somerset (county, former area
+    E10000027)", "Barnsley" and "Barnsley (metropolitan district, former area E08000016)"."""
+    if area.is_current:
+        return area.name
+    kind = AREA_KIND_WORDS.get(area.kind, "area")
+    return f"{area.name} ({kind}, former area {area.gss_code})"
+
+
+class AreaChoiceIterator(ModelChoiceIterator):
+    """The areas in two groups, current areas then former ones, each by name."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        current, former = [], []
+        for area in self.queryset:
+            (current if area.is_current else former).append(self.choice(area))
+        yield ("Current areas", current)
+        if former:
+            yield ("Former areas", former)
+
+
+class AreaChoiceField(ModelChoiceField):
+    iterator = AreaChoiceIterator
+
+    def label_from_instance(self, obj):
+        return area_label(obj)
+
+
+class AreaChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = AreaChoiceField
 
 
 class RegionChoiceFilter(django_filters.ModelChoiceFilter):
@@ -32,6 +86,65 @@ class RegionChoiceFilter(django_filters.ModelChoiceFilter):
         )
 
 
+def region_words(region):
+    """'the North East', 'London', 'Yorkshire and The Humber'."""
+    return (
+        region.name
+        if region.name in ("London", "Yorkshire and The Humber")
+        else (f"the {region.name}")
+    )
+
+
+class Described:
+    """A FilterSet that says which filters made its list: describe(values) in words and
+    slug_parts(values) for a file name, from the valid cleaned values; filters() gives
+    those values as codes, for the JSON."""
+
+    def valid_values(self):
+        """{name: cleaned value} of the filters given and valid; an invalid one is left
+        out, as the list leaves it out."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        cleaned = getattr(self.form, "cleaned_data", {})
+        return {
+            name: value
+            for name, value in cleaned.items()
+            if name not in self.form.errors and value not in (None, "", [])
+        }
+
+    @property
+    def description(self):
+        words = self.describe(self.valid_values())
+        return words[:1].upper() + words[1:]
+
+    @property
+    def slug(self):
+        """The filters for a file name: lower-case ASCII words joined by hyphens."""
+        parts = (slugify(part).replace("_", "-") for part in self.slug_parts(self.valid_values()))
+        return "-".join(part for part in parts if part)[:120].strip("-")
+
+    def applied_filters(self):
+        """The valid filters as the query's codes (a region's slug, an area's GSS code)."""
+        codes = {}
+        for name, value in self.valid_values().items():
+            if hasattr(value, "_meta"):
+                value = getattr(value, self.filters_by_field(name) or "pk")
+            elif isinstance(value, list | tuple):
+                value = ",".join(value)
+            codes[name] = value
+        return codes
+
+    def filters_by_field(self, name):
+        return getattr(self.filters[name], "extra", {}).get("to_field_name")
+
+    def describe(self, values):
+        raise NotImplementedError
+
+    def slug_parts(self, values):
+        raise NotImplementedError
+
+
 class StableOrderingFilter(django_filters.OrderingFilter):
     """Sorting that breaks ties by id, so pages never repeat or skip a row and every
     export lists tied rows in the same order as the page."""
@@ -41,9 +154,29 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         return ordered.order_by(*ordered.query.order_by, "pk") if value else ordered
 
 
-class SeatFilter(django_filters.FilterSet):
+SECTOR_WORDS = {
+    Sector.LOCAL_AUTHORITY: "local authority",
+    Sector.HEALTH: "health",
+    Sector.POLICE: "police",
+    Sector.BUSINESS: "business",
+    Sector.VCS: "VCS",
+    Sector.OTHER: "other-sector",
+}
+STATUS_WORDS = {"current": "current", "past": "past", "all": "current and past"}
+ORGANISATION_KIND_WORDS = {
+    OrganisationKind.COUNCIL: "a council",
+    OrganisationKind.HEALTH: "a health body",
+    OrganisationKind.POLICE: "the police",
+    OrganisationKind.BUSINESS: "a business",
+    OrganisationKind.VCS: "a voluntary and community organisation",
+    OrganisationKind.INFRASTRUCTURE: "a local infrastructure organisation",
+    OrganisationKind.OTHER: "another kind of organisation",
+}
+
+
+class SeatFilter(Described, django_filters.FilterSet):
     region = RegionChoiceFilter(method="filter_region")
-    area = django_filters.ModelChoiceFilter(
+    area = AreaChoiceFilter(
         queryset=areas,
         to_field_name="gss_code",
         method="filter_area",
@@ -113,6 +246,52 @@ class SeatFilter(django_filters.FilterSet):
             data["status"] = "current"
         super().__init__(data, *args, **kwargs)
 
+    def describe(self, values):
+        """'Current VCS seats on boards of Hartlepool Partnership held by women's
+        organisations representing a council in Hartlepool in the North East'."""
+        # No valid status (an unbound form, a refused value): no status filter applies.
+        words = [STATUS_WORDS[values.get("status", "all")]]
+        if values.get("sector"):
+            words.append(SECTOR_WORDS[values["sector"]])
+        words.append("seats")
+        bodies = ""
+        if values.get("theme"):
+            bodies = f"on {Theme(values['theme']).label.lower()} themed groups"
+        elif values.get("body_kind"):
+            bodies = f"on {BodyKind(values['body_kind']).label.lower()}s"
+        if values.get("partnership"):
+            name = values["partnership"].name
+            bodies = f"{bodies} of {name}" if bodies else f"on {name}"
+        words.append(bodies)
+        if values.get("womens") == "yes":
+            words.append("held by women's organisations")
+        elif values.get("womens") == "no":
+            words.append("not held by women's organisations")
+        if values.get("organisation_kind"):
+            words.append(f"representing {ORGANISATION_KIND_WORDS[values['organisation_kind']]}")
+        if values.get("area"):
+            words.append(f"in {area_label(values['area'])}")
+        if values.get("region"):
+            words.append(f"in {region_words(values['region'])}")
+        return " ".join(word for word in words if word)
+
+    def slug_parts(self, values):
+        """representatives-north-east-vcs-womens: place, bodies, then whose seats."""
+        parts = []
+        if values.get("region"):
+            parts.append(values["region"].slug)
+        if values.get("area"):
+            parts.append(values["area"].slug)  # unique: a former area's has its code
+        if values.get("partnership"):
+            parts.append(values["partnership"].slug)
+        parts += [values.get("body_kind"), values.get("theme"), values.get("sector")]
+        if values.get("organisation_kind"):
+            parts.append(f"{values['organisation_kind']}-organisations")
+        parts.append({"yes": "womens", "no": "not-womens"}.get(values.get("womens")))
+        if values.get("status") in ("past", "all"):
+            parts.append(values["status"])
+        return [part for part in parts if part]
+
     def filter_region(self, queryset, name, value):
         return queryset.in_region(value)
 
@@ -131,13 +310,25 @@ class SeatFilter(django_filters.FilterSet):
         return queryset
 
 
-class PartnershipFilter(django_filters.FilterSet):
+class PartnershipFilter(Described, django_filters.FilterSet):
     region = RegionChoiceFilter(method="filter_region")
     q = django_filters.CharFilter(method="filter_name", label="Name contains")
 
     class Meta:
         model = Partnership
         fields = []
+
+    def describe(self, values):
+        """'Partnerships in the North East whose name contains “tees”'."""
+        words = ["partnerships"]
+        if values.get("region"):
+            words.append(f"in {region_words(values['region'])}")
+        if values.get("q"):
+            words.append(f"whose name contains \u201c{values['q']}\u201d")
+        return " ".join(words)
+
+    def slug_parts(self, values):
+        return [values["region"].slug if values.get("region") else "", values.get("q", "")]
 
     def filter_region(self, queryset, name, value):
         return queryset.in_region(value)

@@ -228,7 +228,7 @@ def test_the_area_select_lists_every_area_and_keeps_the_choice(client):
     assert attrs == {"name": "area", "id": "id_area"}
     assert options[0] == ("", "All areas", False, None)
     assert len(options) == Area.objects.count() + 1
-    assert [o for o in options if o[2]] == [("E06000001", "Hartlepool", True, None)]
+    assert [o for o in options if o[2]] == [("E06000001", "Hartlepool", True, "Current areas")]
 
 
 def test_a_long_select_escapes_values_labels_and_groups():

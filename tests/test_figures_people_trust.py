@@ -258,3 +258,203 @@ def test_no_headline_mixes_whole_and_decimal_per_cent(client):
     for sentence in [*headlines, across]:
         found = percentages(sentence)
         assert len({"." in share for share in found}) == 1, sentence
+
+
+# Lists and files say which filters made them --------------------------------------------
+
+
+def heading_and_title(client, url):
+    markup = get(client, url).content.decode()
+    heading = text_of(re.search(r"<h1>(.*?)</h1>", markup, re.S).group(1))
+    title = html.unescape(re.search(r"<title>(.*?)</title>", markup, re.S).group(1))
+    return heading, title
+
+
+@pytest.fixture
+def north_east():
+    """3 current VCS seats held by women's organisations in the North East; 5 current."""
+    board = BoardFactory(
+        partnership=PartnershipFactory(name="Hartlepool Partnership", areas=[area(HARTLEPOOL)])
+    )
+    for _ in range(3):
+        SeatFactory(body=board, organisation__is_womens_organisation=True)
+    SeatFactory(body=board, organisation__is_womens_organisation=True, end_date=PAST)
+    SeatFactory(body=board)
+    SeatFactory(body__partnership=PartnershipFactory(areas=[area(BARNET)]))
+    return board.partnership
+
+
+def test_the_list_heading_and_title_restate_the_filters(client, north_east):
+    url = "/representatives/?region=north-east&sector=vcs&womens=yes"
+    heading, title = heading_and_title(client, url)
+    expected = "Current VCS seats held by women's organisations in the North East: 3"
+    assert heading == expected
+    assert title.startswith(expected)
+    cases = {
+        "": "Current seats: 5",
+        "?status=all&region=london": "Current and past seats in London: 1",
+        "?status=past&womens=yes": "Past seats held by women's organisations: 1",
+        "?body_kind=board&partnership=hartlepool-partnership&sector=vcs": (
+            "Current VCS seats on boards of Hartlepool Partnership: 4"
+        ),
+        "?partnership=hartlepool-partnership&womens=no": (
+            "Current seats on Hartlepool Partnership not held by women's organisations: 1"
+        ),
+        "?area=E06000001&theme=housing": (
+            "Current seats on housing themed groups in Hartlepool: 0"
+        ),
+        "?organisation_kind=police&area=E10000027": (
+            "Current seats representing the police in Somerset (county, former area E10000027): 0"
+        ),
+    }
+    for query, expected in cases.items():
+        assert heading_and_title(client, f"/representatives/{query}")[0] == expected, query
+
+
+def test_the_partnership_and_network_lists_restate_their_filters(client, north_east):
+    NetworkFactory(kind=NetworkKind.CEN, funding=Funding.LOST, areas=[area(HARTLEPOOL)])
+    NetworkFactory(kind=NetworkKind.WOMENS_FORUM, areas=[area(BARNET)])
+    cases = {
+        "/partnerships/": "Partnerships: 2",
+        "/partnerships/?region=north-east&q=hartle": (
+            "Partnerships in the North East whose name contains \u201chartle\u201d: 1"
+        ),
+        "/networks/": "Networks and forums: 2",
+        "/networks/?kind=cen&region=north-east&funding=lost": (
+            "Community Empowerment Networks in the North East that have lost their funding: 1"
+        ),
+        "/networks/?kind=womens_forum&status=ceased": "Ceased women's forums: 0",
+    }
+    for url, expected in cases.items():
+        heading, title = heading_and_title(client, url)
+        assert heading == expected, url
+        assert title.startswith(expected), url
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("?region=atlantis&sector=vcs", "Current VCS seats: 5"),
+        ("?area=E99999999&womens=yes", "Current seats held by women's organisations: 3"),
+        ("?partnership=nope&status=later", "Current and past seats: 6"),
+        ("?sector=<script>&womens=maybe&order=password", "Current seats: 5"),
+        ("?body_kind=%FF&theme=" + "x" * 3000, "Current seats: 5"),
+    ],
+)
+def test_a_bad_filter_never_fails_nor_shows_in_the_heading(client, north_east, query, expected):
+    """A refused value is left out of the list, of its heading and of its file names; the
+    page names the error."""
+    markup = get(client, f"/representatives/{query}").content.decode()
+    assert text_of(re.search(r"<h1>(.*?)</h1>", markup, re.S).group(1)) == expected
+    assert "Some filters could not be used" in markup
+    day = datetime.date.today().isoformat()
+    for fmt in ["csv", "xlsx", "json"]:
+        response = get(client, f"/representatives/export.{fmt}{query}")
+        name = re.search(r'filename="([^"]+)"', response["Content-Disposition"]).group(1)
+        assert re.fullmatch(rf"representatives-[a-z0-9-]*{day}\.{fmt}", name), name
+        assert "atlantis" not in name and "script" not in name
+
+
+def test_export_file_names_say_the_filters(client, north_east):
+    day = datetime.date.today().isoformat()
+    cases = {
+        "?region=north-east&sector=vcs&womens=yes": f"representatives-north-east-vcs-womens-{day}",
+        "?status=all&body_kind=themed_group&theme=housing": (
+            f"representatives-themed_group-housing-all-{day}".replace("_", "-")
+        ),
+        "?area=E10000027&organisation_kind=police&womens=no": (
+            f"representatives-somerset-e10000027-police-organisations-not-womens-{day}"
+        ),
+        "?partnership=hartlepool-partnership&order=-name": (
+            f"representatives-hartlepool-partnership-{day}"
+        ),
+    }
+    for query, stem in cases.items():
+        for fmt in ["csv", "xlsx", "json"]:
+            response = get(client, f"/representatives/export.{fmt}{query}")
+            assert response["Content-Disposition"] == f'attachment; filename="{stem}.{fmt}"'
+
+
+def test_the_json_export_carries_its_filters_and_when_it_was_made(client, north_east):
+    import json
+
+    from django.utils import timezone
+
+    before = timezone.now().replace(microsecond=0)
+    query = "?region=north-east&sector=vcs&womens=yes&order=-name&sector_typo=1"
+    response = get(client, f"/representatives/export.json{query}")
+    data = json.loads(b"".join(response.streaming_content))
+    assert list(data) == ["filters", "description", "made_at", "seats"]
+    assert data["filters"] == {
+        "region": "north-east",
+        "sector": "vcs",
+        "womens": "yes",
+        "status": "current",
+        "order": "-name",
+    }
+    heading, _ = heading_and_title(client, f"/representatives/{query}")
+    assert f"{data['description']}: {len(data['seats'])}" == heading
+    made = datetime.datetime.fromisoformat(data["made_at"])
+    assert data["made_at"].endswith("Z") and made.utcoffset() == datetime.timedelta(0)
+    assert before <= made <= timezone.now()
+    assert len(data["seats"]) == 3
+    # A refused value is not among the filters.
+    bad = json.loads(
+        b"".join(get(client, "/representatives/export.json?region=atlantis").streaming_content)
+    )
+    assert bad["filters"] == {"status": "current"}
+
+
+def test_excel_dates_are_date_cells(client, north_east):
+    import io
+
+    from openpyxl import load_workbook
+
+    SeatFactory(
+        body__partnership=north_east,
+        start_date=datetime.date(2008, 4, 1),
+        end_date=datetime.date(2031, 3, 31),
+        person__name="=cmd()",
+    )
+    response = get(client, "/representatives/export.xlsx?status=all&order=name")
+    content = b"".join(response.streaming_content)
+    sheet = load_workbook(io.BytesIO(content)).active
+    headers = [cell.value for cell in sheet[1]]
+    row = {h: cell for h, cell in zip(headers, sheet[2], strict=True)}
+    assert row["person"].value == "=cmd()" and row["person"].data_type == "s"
+    assert row["person"].quotePrefix  # still guarded against formulas
+    assert row["start_date"].is_date and row["start_date"].number_format == "yyyy-mm-dd"
+    assert row["start_date"].value == datetime.datetime(2008, 4, 1)
+    assert row["end_date"].value == datetime.datetime(2031, 3, 31)
+
+
+# Areas: current ones once each, former ones labelled ------------------------------------
+
+
+def area_options(client):
+    from tests.test_browse_directory import Selects
+
+    markup = get(client, "/representatives/").content.decode()
+    return next(s for s in Selects(markup).selects if s[0]["name"] == "area")[1]
+
+
+def test_no_two_areas_in_the_filter_read_alike(client, areas):
+    from partnerships.models import Area
+
+    options = area_options(client)[1:]  # after "All areas"
+    labels = [label for _, label, _, _ in options]
+    assert len(labels) == Area.objects.count()
+    assert len(set(labels)) == len(labels)
+    groups = {}
+    for value, label, _, group in options:
+        groups.setdefault(group, []).append((value, label))
+    assert list(groups) == ["Current areas", "Former areas"]
+    assert len(groups["Former areas"]) == Area.objects.filter(is_current=False).count()
+    current = dict(groups["Current areas"])
+    former = dict(groups["Former areas"])
+    for code, name in [("E06000066", "Somerset"), ("E08000038", "Barnsley")]:
+        assert current[code] == name
+    assert former["E10000027"] == "Somerset (county, former area E10000027)"
+    assert former["E08000016"] == "Barnsley (metropolitan district, former area E08000016)"
+    assert former["E10000023"] == "North Yorkshire (county, former area E10000023)"
+    assert former["E08000019"] == "Sheffield (metropolitan district, former area E08000019)"
