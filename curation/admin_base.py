@@ -23,7 +23,7 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.utils import model_ngettext, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, router, transaction
-from django.db.models import F, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -89,6 +89,11 @@ def outside_message(user, obj):
 
 def is_autocomplete(request):
     return getattr(request.resolver_match, "url_name", None) == "autocomplete"
+
+
+def is_changelist(request, opts):
+    url_name = getattr(request.resolver_match, "url_name", None)
+    return url_name == f"{opts.app_label}_{opts.model_name}_changelist"
 
 
 def is_ruled(model):
@@ -164,7 +169,18 @@ def limited_to_changeable(action):
     @functools.wraps(action)
     def run(modeladmin, request, queryset):
         changeable = rules.changeable(queryset, request.user)
-        skipped = queryset.count() - changeable.count()
+        selected = queryset.count()
+        skipped = selected - changeable.count()
+        if skipped == selected:
+            # Not an empty confirmation page: say why nothing happens.
+            modeladmin.message_user(
+                request,
+                f"The selected {model_ngettext(modeladmin.opts, selected)} "
+                f"{'is' if selected == 1 else 'are'} outside the areas you curate: you may "
+                "look at them, not change or delete them. Nothing was done.",
+                messages.WARNING,
+            )
+            return None
         if skipped:
             modeladmin.message_user(
                 request,
@@ -362,7 +378,18 @@ class CuratedAdmin(TypedInputGuard, SimpleHistoryAdmin):
         # count; state it, so autocomplete and actions page through a stable order.
         queryset = super().get_queryset(request).order_by(*self.model._meta.ordering)
         rule = rules.usable if is_autocomplete(request) else rules.viewable
-        return rule(queryset, request.user)
+        queryset = rule(queryset, request.user)
+        if rules.is_limited(request.user) and is_changelist(request, self.opts):
+            # Which rows the list offers to select for an action (action_checkbox).
+            mine = rules.changeable(self.model._default_manager.all(), request.user)
+            queryset = queryset.annotate(may_change=Exists(mine.filter(pk=OuterRef("pk"))))
+        return queryset
+
+    def action_checkbox(self, obj):
+        """No checkbox on a row the curator may only look at (another area's, or shared)."""
+        if getattr(obj, "may_change", True):
+            return super().action_checkbox(obj)
+        return ""
 
     # Permissions on one record, asked once a request.
 
@@ -388,10 +415,23 @@ class CuratedAdmin(TypedInputGuard, SimpleHistoryAdmin):
             request, rules.CHANGE, obj
         )
 
+    def may_change_any(self, request):
+        """Whether any record of the model is the user's to change (asked once a request)."""
+        cache = request.__dict__.setdefault("_curation_rules", {})
+        key = (self.opts.label_lower, "any", rules.CHANGE)
+        if key not in cache:
+            every = self.model._default_manager.all()
+            cache[key] = rules.changeable(every, request.user).exists()
+        return cache[key]
+
     def get_actions(self, request):
+        """Every action changes or deletes: none for a curator with nothing to change here (a
+        shared list such as organisations), each run only on what the rule lets them change."""
         actions = super().get_actions(request)
         if not rules.is_limited(request.user):
             return actions
+        if not self.may_change_any(request):
+            return {}
         return {
             name: (limited_to_changeable(func), name, description)
             for name, (func, _, description) in actions.items()

@@ -11,11 +11,13 @@ from django.urls import reverse
 from curation.models import Correction
 from curation.services import curator_setup
 from networks.models import Network
-from partnerships.models import Body, Partnership, Person, Seat
+from partnerships.models import Body, Document, Organisation, Partnership, Person, Seat
 
 from .factories import (
     BoardFactory,
+    DocumentFactory,
     NetworkFactory,
+    OrganisationFactory,
     PartnershipFactory,
     PersonFactory,
     SeatFactory,
@@ -110,12 +112,29 @@ def test_the_admin_home_runs_the_same_queries_as_records_grow(client, curator):
 # --- Another area's record is said to be outside their areas --------------------------------
 
 
+def records_in(code, label):
+    """A partnership with a board and a seat (its person and organisation), a strategy and a
+    CEN, in one area; every name carries label."""
+    where = area(code)
+    partnership = PartnershipFactory(name=f"One {label}", areas=[where])
+    person = PersonFactory(name=f"{label} Person", email=f"{label}@example.org", phone="0207 000")
+    organisation = OrganisationFactory(name=f"{label} Women's Aid")
+    organisation.areas.set([where])
+    body = BoardFactory(partnership=partnership, name=f"{label} Board")
+    seat = SeatFactory(body=body, person=person, organisation=organisation)
+    return {
+        Partnership: partnership,
+        Body: body,
+        Seat: seat,
+        Person: person,
+        Organisation: organisation,
+        Document: DocumentFactory(partnership=partnership, title=f"{label} Strategy"),
+        Network: NetworkFactory(name=f"{label} CEN", areas=[where]),
+    }
+
+
 def camden_records():
-    camden = PartnershipFactory(name="One Camden", areas=[area(CAMDEN)])
-    person = PersonFactory(name="Camden Person", email="camden@example.org", phone="0207 000")
-    seat = SeatFactory(body=BoardFactory(partnership=camden, name="Camden Board"), person=person)
-    network = NetworkFactory(name="Camden CEN", areas=[area(CAMDEN)])
-    return {Partnership: camden, Body: seat.body, Seat: seat, Person: person, Network: network}
+    return records_in(CAMDEN, "Camden")
 
 
 def message_after(client, url):
@@ -135,6 +154,7 @@ def test_opening_another_areas_record_says_it_is_outside_the_curators_areas(
     assert "doesn’t exist" not in said
     owner = "One Camden" if model is not Network else "Camden CEN"
     assert owner in said  # public: the directory names it on its own page
+    assert "Camden Person" not in said
 
 
 def test_another_areas_person_is_outside_but_never_named(client, curator):
@@ -156,3 +176,94 @@ def test_a_missing_id_or_an_unplaced_person_still_does_not_exist(client, curator
 def test_a_site_administrator_is_never_told_outside(admin_client):
     said = message_after(admin_client, admin_url(Partnership, "change", 999999))
     assert "doesn’t exist" in said
+
+
+# --- Delete is offered only where they may delete -------------------------------------------
+
+CURATED = [Partnership, Body, Seat, Document, Network, Person, Organisation]
+
+
+def organisations_in(code, *names):
+    made = []
+    for name in names:
+        organisation = OrganisationFactory(name=name)
+        organisation.areas.set([area(code)])
+        made.append(organisation)
+    return made
+
+
+def action_names(response):
+    return [name for name, _ in response.context["action_form"].fields["action"].choices if name]
+
+
+def test_a_curator_with_no_organisation_of_their_own_is_offered_no_actions(client, curator):
+    organisations_in(CAMDEN, "Camden Women's Aid")
+    response = client.get(admin_url(Organisation))
+    assert response.context["cl"].result_count  # shared: they may look at it
+    assert response.context["action_form"] is None
+    assert 'name="_selected_action"' not in response.content.decode()
+
+
+def test_only_the_curators_own_organisations_can_be_selected_for_delete(client, curator):
+    ours, theirs = (
+        organisations_in(HARTLEPOOL, "Hartlepool Voluntary Development Agency")[0],
+        (organisations_in(CAMDEN, "Camden Women's Aid")[0]),
+    )
+    response = client.get(admin_url(Organisation))
+    assert "delete_selected" in action_names(response)
+    page = response.content.decode()
+    assert f'name="_selected_action" value="{ours.pk}"' in page
+    assert f'name="_selected_action" value="{theirs.pk}"' not in page
+
+
+def delete_selected(client, model, *pks, confirm=False):
+    data = {"action": "delete_selected", "_selected_action": [str(pk) for pk in pks]}
+    if confirm:
+        data["post"] = "yes"
+    return client.post(admin_url(model), data)
+
+
+@pytest.mark.parametrize("model", CURATED, ids=lambda m: m.__name__)
+def test_deleting_another_areas_records_by_forged_ids_says_so_and_deletes_nothing(
+    client, curator, model
+):
+    records_in(HARTLEPOOL, "Hartlepool")  # theirs: the list offers actions
+    obj = camden_records()[model]
+    for confirm in (False, True):
+        response = delete_selected(client, model, obj.pk, confirm=confirm)
+        assert response.status_code == 302, "no confirmation page for records not theirs"
+        said = " ".join(str(m) for m in client.get(response.url).context["messages"])
+        # Shared or viewable records are said to be outside; others are not in the list.
+        assert "outside the areas you curate" in said or "Items must be selected" in said
+    assert model._default_manager.filter(pk=obj.pk).exists()
+
+
+def test_deleting_a_mixed_selection_confirms_only_the_curators_own(client, curator):
+    ours = organisations_in(HARTLEPOOL, "Hartlepool Own")[0]
+    theirs = organisations_in(CAMDEN, "Camden Women's Aid")[0]
+    response = delete_selected(client, Organisation, ours.pk, theirs.pk)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Hartlepool Own" in page and "Camden Women" not in page
+    assert "1 selected organisation outside your areas left unchanged" in page
+    delete_selected(client, Organisation, ours.pk, theirs.pk, confirm=True)
+    assert set(Organisation.objects.filter(pk__in=[ours.pk, theirs.pk])) == {theirs}
+
+
+def test_a_shared_organisations_page_offers_no_delete(client, curator):
+    theirs = organisations_in(CAMDEN, "Camden Women's Aid")[0]
+    response = client.get(admin_url(Organisation, "change", theirs.pk))
+    assert response.status_code == 200  # read-only
+    assert admin_url(Organisation, "delete", theirs.pk) not in response.content.decode()
+    assert client.get(admin_url(Organisation, "delete", theirs.pk)).status_code == 403
+
+
+def test_a_curated_list_runs_the_same_queries_as_records_grow(client, curator):
+    organisations_in(HARTLEPOOL, "Hartlepool Own")
+    organisations_in(CAMDEN, "Camden 1")
+
+    def grow():
+        organisations_in(HARTLEPOOL, *[f"Hartlepool {i}" for i in range(5)])
+        organisations_in(CAMDEN, *[f"Camden {i}" for i in range(2, 8)])
+
+    assert_constant_queries(client, admin_url(Organisation), grow)
