@@ -267,3 +267,60 @@ def test_a_curated_list_runs_the_same_queries_as_records_grow(client, curator):
         organisations_in(CAMDEN, *[f"Camden {i}" for i in range(2, 8)])
 
     assert_constant_queries(client, admin_url(Organisation), grow)
+
+
+# --- In a real browser at 1280 px ------------------------------------------------------------
+
+PASSWORD = "a long curator passphrase 2026"
+LISTS = [Seat, Partnership, Body, Person, Organisation, Network, Document, Correction]
+
+
+@pytest.fixture
+def signed_in(live_server, areas):
+    """A browser page factory: signs in as the curator of Hartlepool, whose area has a full set
+    of records with long names, beside Camden's."""
+    hartlepool = records_in(HARTLEPOOL, "Hartlepool and East Durham Voluntary Development")
+    camden_records()
+    report = Correction.objects.create(
+        record=hartlepool[Partnership],
+        record_label=str(hartlepool[Partnership]),
+        message="The chair of the board changed in May; the new chair is from the council.",
+    )
+    report.areas.set([area(HARTLEPOOL)])
+    curator, _ = curator_setup(username="hartlepool-cvs", area_codes=[HARTLEPOOL])
+    curator.user.set_password(PASSWORD)
+    curator.user.save()
+
+    def sign_in(page):
+        page.goto(live_server.url + "/admin/login/")
+        page.get_by_label("Username").fill("hartlepool-cvs")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        return page
+
+    return sign_in
+
+
+def hidden_columns(page):
+    """The headings of the list's columns that lie beyond its box (seen only by scrolling)."""
+    return page.evaluate(
+        """() => {
+            const box = document.querySelector('#changelist .results').getBoundingClientRect();
+            return Array.from(document.querySelectorAll('#result_list thead th'))
+                .filter(th => th.getBoundingClientRect().right > box.right + 1)
+                .map(th => th.innerText.trim());
+        }"""
+    )
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_every_curated_list_shows_all_its_columns_at_1280_px(live_server, page, signed_in):
+    signed_in(page)
+    home = page.locator("#curation-tasks").inner_text()
+    assert "You curate Hartlepool (North East)." in home
+    for model in LISTS:
+        page.goto(live_server.url + admin_url(model))
+        assert page.locator("#result_list tbody tr").count() >= 1, model
+        assert hidden_columns(page) == [], model.__name__
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1280
