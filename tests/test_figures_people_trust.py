@@ -458,3 +458,55 @@ def test_no_two_areas_in_the_filter_read_alike(client, areas):
     assert former["E08000016"] == "Barnsley (metropolitan district, former area E08000016)"
     assert former["E10000023"] == "North Yorkshire (county, former area E10000023)"
     assert former["E08000019"] == "Sheffield (metropolitan district, former area E08000019)"
+
+
+# In a real browser -----------------------------------------------------------------------
+
+
+@pytest.mark.browser
+def test_the_report_and_a_filtered_list_pass_axe_and_fit_a_phone(live_server, browser, areas):
+    from django.core.management import call_command
+
+    from tests.browser import PHONE, assert_accessible, assert_no_horizontal_scroll, new_context
+
+    call_command("load_demo", stdout=open("/dev/null", "w"))
+    pages = [
+        "/representation/",
+        "/representation/?region=north-east&status=all",
+        "/representatives/?region=north-east&sector=vcs&womens=yes",
+        "/representatives/?area=E10000027&region=atlantis",
+        "/networks/?kind=cen&funding=lost",
+        "/partnerships/?region=yorkshire-and-the-humber",
+    ]
+    failures = []
+    desktop = new_context(browser)
+    phone = new_context(browser, viewport=PHONE, is_mobile=True, java_script_enabled=False)
+    try:
+        for path in pages:
+            for ctx in (desktop, phone):
+                tab = ctx.new_page()
+                response = tab.goto(live_server.url + path)
+                assert response.status == 200, path
+                try:
+                    assert_accessible(tab)
+                    if ctx is phone:
+                        assert_no_horizontal_scroll(tab)
+                except AssertionError as problem:
+                    failures.append(f"{path} ({'phone' if ctx is phone else 'desktop'}): {problem}")
+                tab.close()
+        # The heading restates the filters in the browser too, and the sources are reachable.
+        tab = desktop.new_page()
+        tab.goto(live_server.url + pages[2])
+        heading = tab.get_by_role("heading", level=1).inner_text()
+        assert heading.startswith(
+            "Current VCS seats held by women's organisations in the North East: "
+        )
+        tab.goto(live_server.url + pages[0])
+        tab.get_by_role("link", name="Oxfam, Urban Forum and Women's Resource Centre, 2007").click()
+        assert tab.url.endswith("#source-where-are-women")
+        assert tab.locator("#source-where-are-women").is_visible()
+        tab.close()
+    finally:
+        desktop.close()
+        phone.close()
+    assert not failures, "\n\n".join(failures)
