@@ -122,7 +122,12 @@ def postcode_sentence(value, partnership):
     area = Area.objects.filter(gss_code=found.gss_code).first()
     if area is None or not Partnership.objects.covering(area).filter(pk=partnership.pk).exists():
         return ""
-    return f"{found.postcode} is in {area.name}."
+    return where_is(found.postcode, area)
+
+
+def where_is(postcode, area):
+    """The sentence that places a postcode, on the search page and the partnership page."""
+    return f"{postcode} is in {area.name}."
 
 
 def _region_named(query, regions):
@@ -169,10 +174,10 @@ def _by_postcode(query):
     if not result.partnerships:
         result.problem = "no_partnership"
         result.message = (
-            f"{found.postcode} is in {area.name}. No partnership is recorded for {area.name} yet."
+            f"{where_is(found.postcode, area)} No partnership is recorded for {area.name} yet."
         )
     else:
-        result.message = f"{found.postcode} is in {area.name}."
+        result.message = where_is(found.postcode, area)
     return result
 
 
