@@ -45,9 +45,13 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "corsheaders",
     "partnerships",
     "networks",
     "curation",
+    "opendata",
 ]
 
 MIDDLEWARE = [
@@ -57,6 +61,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "lsp_directory.nul_guard.NulGuardMiddleware",  # a NUL in a query string: the 400 page
+    "corsheaders.middleware.CorsMiddleware",  # before CommonMiddleware, as it asks
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -220,6 +225,37 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 2000},
         }
     }
+
+# The open data API (opendata/): read-only JSON, no key, documented by drf-spectacular.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "LSP Directory API",
+    "DESCRIPTION": (
+        "England's Local Strategic Partnerships, their boards and themed groups, the voluntary "
+        "and community sector's representatives, and the networks around them: read-only, no "
+        "key. Field names follow Popolo where it has one."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": False,
+}
+# Requests a client (by its address, see lsp_directory/client.py) may make to the API.
+API_RATE = os.environ.get("API_RATE", "300/minute")
+# How long a client may keep an API answer before asking again (it can always revalidate).
+API_MAX_AGE = int(os.environ.get("API_MAX_AGE", "60"))
+# Any site may read the API from a browser; only reads exist.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
 
 # Records not verified for this many months are flagged as needing a check.
 STALE_AFTER_MONTHS = int(os.environ.get("STALE_AFTER_MONTHS", "12"))

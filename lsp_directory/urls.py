@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/import/", include("curation.urls_import")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("opendata.urls")),
     path("", include("partnerships.urls")),
     path("", include("partnerships.urls_exports")),
     path("", include("partnerships.urls_report")),

@@ -1,0 +1,203 @@
+"""The read-only API at /api/v1/: every public record, no key needed.
+
+Lists are pages of {"count", "next", "previous", "results"} in a fixed order, filtered by the
+same FilterSets as the HTML lists. Each answer carries an ETag and Last-Modified from the
+data (a client asking again with If-None-Match or If-Modified-Since gets 304 until a curator
+changes something), Cache-Control, and CORS headers for any origin (settings: CORS_*). Each
+client (its address as lsp_directory.client trusts it) is throttled to API_RATE requests.
+"""
+
+import datetime
+import hashlib
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.dateparse import parse_datetime
+from django.utils.http import http_date
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import pagination, throttling, viewsets
+
+from lsp_directory.caching import CACHE_ERRORS, data_stamp, stamped_models
+from lsp_directory.client import client_address
+from networks.filters import NetworkFilter
+from networks.models import Network
+from partnerships.filters import PartnershipFilter, SeatFilter
+from partnerships.models import (
+    Area,
+    Body,
+    Document,
+    Organisation,
+    Partnership,
+    Person,
+    Region,
+    Seat,
+)
+
+from . import serializers
+
+SLUG = r"[-\w]+"
+
+
+class Pages(pagination.PageNumberPagination):
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+
+class ClientRate(throttling.SimpleRateThrottle):
+    """API_RATE requests per client address; a cache that is away lets requests through
+    (it costs the limit, not the answer), as it does for the page cache."""
+
+    scope = "api"
+
+    def get_rate(self):
+        return settings.API_RATE
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": client_address(request)}
+
+    def allow_request(self, request, view):
+        try:
+            return super().allow_request(request, view)
+        except CACHE_ERRORS:
+            return True
+
+
+def last_changed():
+    """When a curated record was last saved, imported or deleted: the newest history row."""
+    parts = " UNION ALL ".join(
+        f"SELECT MAX(history_date) AS changed FROM "
+        f"{connection.ops.quote_name(model.history.model._meta.db_table)}"
+        for model in stamped_models()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MAX(changed) FROM ({parts}) AS latest")  # noqa: S608 (our names)
+        value = cursor.fetchone()[0]
+    if isinstance(value, str):  # SQLite answers a MAX over a union as text, in UTC
+        value = parse_datetime(value)
+        if value is not None and timezone.is_naive(value):
+            value = timezone.make_aware(value, datetime.UTC)
+    return value
+
+
+class OpenData(viewsets.ReadOnlyModelViewSet):
+    """A read-only list and detail, answering conditional requests from the data's stamp."""
+
+    pagination_class = Pages
+    throttle_classes = [ClientRate]
+    filter_backends = [DjangoFilterBackend]
+
+    def validators(self, request):
+        stamp = data_stamp()
+        seen = f"{request.get_full_path()}|{request.accepted_media_type}|{stamp}"
+        etag = '"' + hashlib.sha256(seen.encode()).hexdigest()[:32] + '"'
+        changed = last_changed()
+        return etag, int(changed.timestamp()) if changed else None  # HTTP dates: whole seconds
+
+    def list(self, request, *args, **kwargs):
+        return self.conditional(request) or super().list(request, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self.conditional(request) or super().retrieve(request, *args, **kwargs)
+
+    def conditional(self, request):
+        """304 Not Modified when the client's copy is current; else None."""
+        self.etag, self.modified = self.validators(request)
+        return get_conditional_response(
+            request._request, etag=self.etag, last_modified=self.modified
+        )
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if getattr(self, "etag", None) and response.status_code in (200, 304):
+            response["ETag"] = self.etag
+            if self.modified is not None:
+                response["Last-Modified"] = http_date(self.modified)
+            patch_cache_control(response, public=True, max_age=settings.API_MAX_AGE)
+        return response
+
+
+class RegionViewSet(OpenData):
+    """The nine English regions."""
+
+    queryset = Region.objects.order_by("name")
+    serializer_class = serializers.RegionSerializer
+    lookup_field, lookup_value_regex = "slug", SLUG
+
+
+class AreaViewSet(OpenData):
+    """Local authority areas (ONS), current and former."""
+
+    queryset = (
+        Area.objects.select_related("region", "parent")
+        .prefetch_related("replaces")
+        .order_by("gss_code")
+    )
+    serializer_class = serializers.AreaSerializer
+    lookup_field, lookup_value_regex = "gss_code", r"[A-Za-z0-9]+"
+
+
+class PartnershipViewSet(OpenData):
+    """Local Strategic Partnerships; the filters of the partnerships list."""
+
+    queryset = Partnership.objects.prefetch_related("areas").order_by("name", "pk")
+    serializer_class = serializers.PartnershipSerializer
+    filterset_class = PartnershipFilter
+    lookup_field, lookup_value_regex = "slug", SLUG
+
+
+class BodyViewSet(OpenData):
+    """Partnership boards and themed groups."""
+
+    queryset = Body.objects.select_related("partnership").order_by("pk")
+    serializer_class = serializers.BodySerializer
+
+
+class SeatViewSet(OpenData):
+    """Seats on boards and themed groups, with who holds them; the filters of the
+    representatives list (current seats unless `status` says otherwise)."""
+
+    queryset = Seat.objects.for_public()
+    serializer_class = serializers.SeatSerializer
+    filterset_class = SeatFilter
+
+
+class PersonViewSet(OpenData):
+    """People who hold or held a seat; contact details only with their consent."""
+
+    queryset = Person.objects.filter(Exists(Seat.objects.filter(person=OuterRef("pk")))).order_by(
+        "name", "pk"
+    )
+    serializer_class = serializers.PersonSerializer
+
+
+class OrganisationViewSet(OpenData):
+    """Organisations: public bodies, businesses and the voluntary and community sector."""
+
+    queryset = Organisation.objects.prefetch_related("areas").order_by("name", "pk")
+    serializer_class = serializers.OrganisationSerializer
+    lookup_field, lookup_value_regex = "slug", SLUG
+
+
+class NetworkViewSet(OpenData):
+    """Community Empowerment Networks, women's networks and women's forums; the filters of
+    the networks list."""
+
+    queryset = (
+        Network.objects.select_related("region", "partnership")
+        .prefetch_related("areas")
+        .order_by("name", "pk")
+    )
+    serializer_class = serializers.NetworkSerializer
+    filterset_class = NetworkFilter
+    lookup_field, lookup_value_regex = "slug", SLUG
+
+
+class DocumentViewSet(OpenData):
+    """Sustainable Community Strategies, Local Area Agreements and Gender Equality Schemes."""
+
+    queryset = Document.objects.select_related("partnership", "organisation").order_by("pk")
+    serializer_class = serializers.DocumentSerializer
