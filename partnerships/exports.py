@@ -268,5 +268,5 @@ def write_xlsx(queryset, file, title=""):
     for row in seat_rows(queryset, XLSX_COLUMNS):
         sheet.append([cell(sheet, value) for cell, value in zip(cells, row, strict=True)])
     workbook.properties.creator = "LSP Directory"
-    workbook.properties.title = title
+    workbook.properties.title = XML_ILLEGAL.sub("", title)
     workbook.save(file)

@@ -11,7 +11,7 @@ the list, and so out of its description too (the page names the error).
 import django_filters
 from django import forms
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
 from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 
 from .choices import AreaKind, BodyKind, OrganisationKind, Sector, Theme
@@ -324,7 +324,9 @@ class PartnershipFilter(Described, django_filters.FilterSet):
         if values.get("region"):
             words.append(f"in {region_words(values['region'])}")
         if values.get("q"):
-            words.append(f"whose name contains \u201c{values['q']}\u201d")
+            # What was typed, cut short: it is a heading, not a place to paste an essay.
+            typed = Truncator(values["q"].strip()).chars(60)
+            words.append(f"whose name contains \u201c{typed}\u201d")
         return " ".join(words)
 
     def slug_parts(self, values):

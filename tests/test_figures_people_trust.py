@@ -355,6 +355,17 @@ def test_a_bad_filter_never_fails_nor_shows_in_the_heading(client, north_east, q
         assert "atlantis" not in name and "script" not in name
 
 
+def test_odd_filter_values_make_a_readable_heading_and_a_valid_file(client, north_east):
+    north_east.name = "Tees\x0bValley"  # a control character XML cannot hold
+    north_east.save()
+    response = get(client, f"/representatives/export.xlsx?partnership={north_east.slug}")
+    assert b"".join(response.streaming_content).startswith(b"PK")
+    heading, _ = heading_and_title(client, "/partnerships/?q=" + "tees " * 100)
+    assert (
+        heading == f"Partnerships whose name contains \u201c{('tees ' * 12).strip()}\u2026\u201d: 1"
+    )
+
+
 def test_export_file_names_say_the_filters(client, north_east):
     day = datetime.date.today().isoformat()
     cases = {
