@@ -1,6 +1,7 @@
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from partnerships.report import SOURCES
 from partnerships.views import paginate, querystring_without_page
 
 from .filters import NetworkFilter
@@ -18,6 +19,7 @@ def network_list(request):
             "filter": filterset,
             "page_obj": paginate(request, filterset.qs),
             "querystring": querystring_without_page(request),
+            "source": SOURCES["cen_survey"],  # of the lead's claim, listed on the report
             "crumbs": [("Home", reverse("partnerships:home")), ("Networks", None)],
         },
     )

@@ -84,6 +84,14 @@ def test_each_quoted_research_figure_cites_its_source(client):
     assert "No CEN is recorded" in text_of(markup)
 
 
+def test_the_networks_list_cites_the_cen_survey_it_draws_on(client):
+    markup = get(client, "/networks/").content.decode()
+    lead = paragraph_with(markup, "lost all or part of their funding")
+    assert '<a href="/representation/#source-cen-survey">Urban Forum, 2008</a>' in lead
+    report = get(client, "/representation/").content.decode()
+    assert 'id="source-cen-survey"' in report
+
+
 # Freshness ------------------------------------------------------------------------------
 
 
