@@ -21,6 +21,12 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.admin.utils import model_ngettext, unquote
+from django.contrib.admin.widgets import (
+    AutocompleteSelect,
+    AutocompleteSelectMultiple,
+    ForeignKeyRawIdWidget,
+    ManyToManyRawIdWidget,
+)
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, router, transaction
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
@@ -109,6 +115,66 @@ def limit_choices(db_field, request, kwargs):
         )
 
 
+# A form's choice among at most this many records is listed in the page, so that it works
+# without JavaScript (select2 still searches when it runs); a choice among more (a national
+# curator's 100,000 people) is typed as the record's number, so the page stays small. 1,000
+# options of a seat form's field are about 70 kB of HTML.
+LISTED_CHOICES = 1000
+
+
+class ListedAutocompleteSelect(AutocompleteSelect):
+    """Select2's search with JavaScript; every choice in the page without it."""
+
+    def optgroups(self, name, value, attrs=None):
+        return forms.Select.optgroups(self, name, value, attrs)
+
+
+class ListedAutocompleteSelectMultiple(AutocompleteSelectMultiple):
+    def optgroups(self, name, value, attrs=None):
+        return forms.SelectMultiple.optgroups(self, name, value, attrs)
+
+
+class ScopedRawIdWidget(ForeignKeyRawIdWidget):
+    """The chosen record's number, typed in; named beside the box only when it is one of the
+    field's choices (what the user may use), so a typed number names no one else's record."""
+
+    def label_and_url_for_value(self, value):
+        key = self.rel.get_related_field().name
+        try:
+            offered = self.choices.queryset.filter(**{key: value}).exists()
+        except (ValueError, TypeError, ValidationError, AttributeError):
+            offered = False
+        return super().label_and_url_for_value(value) if offered else ("", "")
+
+
+def choice_widget(model_admin, db_field, queryset, using):
+    """The widget of an autocomplete field: listed or typed (see LISTED_CHOICES), decided by
+    one bounded count."""
+    many = db_field.many_to_many
+    if queryset[: LISTED_CHOICES + 1].count() <= LISTED_CHOICES:
+        listed = ListedAutocompleteSelectMultiple if many else ListedAutocompleteSelect
+        return listed(db_field, model_admin.admin_site, using=using)
+    typed = ManyToManyRawIdWidget if many else ScopedRawIdWidget
+    return typed(db_field.remote_field, model_admin.admin_site, using=using)
+
+
+def typed_help_text(db_field):
+    name = db_field.related_model._meta.verbose_name
+    numbers = "numbers, separated by commas" if db_field.many_to_many else "number"
+    return (
+        f"Type the {name}'s {numbers}: the number in the address of its page here. With "
+        f"JavaScript on, the magnifying glass finds it by name."
+    )
+
+
+def listed_queryset(model_admin, db_field, queryset):
+    """A listed choice's labels fetched with the list: what the related admin's list selects
+    (a body's label carries its partnership's name)."""
+    related = model_admin.admin_site._registry.get(db_field.related_model)
+    select = getattr(related, "list_select_related", None)
+    return queryset.select_related(*select) if isinstance(select, (list, tuple)) else queryset
+
+
 class CuratedForm(forms.ModelForm):
     """A curated record's admin form: a curator's record must land wholly in their areas.
 
@@ -171,6 +237,9 @@ def limited_to_changeable(action):
         changeable = rules.changeable(queryset, request.user)
         selected = queryset.count()
         skipped = selected - changeable.count()
+        if not selected:  # ids not in the list (typed in): as for any other odd id
+            modeladmin.message_user(request, "Choose the records from the list.", messages.WARNING)
+            return None
         if skipped == selected:
             # Not an empty confirmation page: say why nothing happens.
             modeladmin.message_user(
@@ -451,11 +520,29 @@ class CuratedAdmin(TypedInputGuard, SimpleHistoryAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         limit_choices(db_field, request, kwargs)
+        self.choose_widget(db_field, request, kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         limit_choices(db_field, request, kwargs)
+        self.choose_widget(db_field, request, kwargs)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def choose_widget(self, db_field, request, kwargs):
+        """An autocomplete field that works without JavaScript too (see LISTED_CHOICES)."""
+        if "widget" in kwargs or db_field.name not in self.get_autocomplete_fields(request):
+            return
+        queryset = kwargs.get("queryset")
+        if queryset is None:
+            queryset = self.get_field_queryset(kwargs.get("using"), db_field, request)
+        if queryset is None:
+            queryset = db_field.related_model._default_manager.all()
+        widget = choice_widget(self, db_field, queryset, kwargs.get("using"))
+        if isinstance(widget, ForeignKeyRawIdWidget):
+            kwargs["help_text"] = typed_help_text(db_field)
+        else:
+            queryset = listed_queryset(self, db_field, queryset)
+        kwargs["widget"], kwargs["queryset"] = widget, queryset
 
     def save_model(self, request, obj, form, change):
         record_verifier(request, form)

@@ -4,10 +4,12 @@ areas; they are offered Delete only where they may delete; the seat lists fit 12
 the seat form's choices work with JavaScript off."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
 
+from curation.admin_base import LISTED_CHOICES
 from curation.models import Correction
 from curation.services import curator_setup
 from networks.models import Network
@@ -233,8 +235,9 @@ def test_deleting_another_areas_records_by_forged_ids_says_so_and_deletes_nothin
         response = delete_selected(client, model, obj.pk, confirm=confirm)
         assert response.status_code == 302, "no confirmation page for records not theirs"
         said = " ".join(str(m) for m in client.get(response.url).context["messages"])
-        # Shared or viewable records are said to be outside; others are not in the list.
-        assert "outside the areas you curate" in said or "Items must be selected" in said
+        # Shared records are said to be outside; others are not in the list at all.
+        expected = "outside the areas you curate" if model is Organisation else "from the list"
+        assert expected in said, said
     assert model._default_manager.filter(pk=obj.pk).exists()
 
 
@@ -324,3 +327,98 @@ def test_every_curated_list_shows_all_its_columns_at_1280_px(live_server, page, 
         assert page.locator("#result_list tbody tr").count() >= 1, model
         assert hidden_columns(page) == [], model.__name__
         assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+
+
+# --- The seat form's choices work without JavaScript -----------------------------------------
+
+SEAT_CHOICES = ["person", "body", "organisation"]
+
+
+def offered(response, field):
+    """The values a seat form's field offers in the page: its <select>'s options, or None
+    when it is typed."""
+    page = response.content.decode()
+    select = re.search(rf'<select name="{field}"[^>]*>(.*?)</select>', page, re.S)
+    if select is None:
+        assert re.search(rf'<input type="text" name="{field}"', page), field
+        return None
+    return set(re.findall(r'<option value="([^"]+)"', select.group(1)))
+
+
+def test_the_seat_form_lists_exactly_what_the_curator_may_use(client, curator):
+    ours = records_in(HARTLEPOOL, "Hartlepool")
+    theirs = camden_records()
+    response = client.get(admin_url(Seat, "add"))
+    assert offered(response, "person") == {str(ours[Person].pk)}
+    assert offered(response, "body") == {str(ours[Body].pk)}
+    # Organisations are shared: any, for a seat in their area.
+    organisations = offered(response, "organisation")
+    assert {str(ours[Organisation].pk), str(theirs[Organisation].pk)} <= organisations
+    assert organisations == {str(pk) for pk in Organisation.objects.values_list("pk", flat=True)}
+    assert "Camden Person" not in response.content.decode()
+
+
+def test_the_seat_form_runs_the_same_queries_as_records_grow(client, curator):
+    records_in(HARTLEPOOL, "Hartlepool")
+    camden_records()
+
+    def grow():
+        for i in range(4):
+            records_in(HARTLEPOOL, f"Hartlepool {i}")
+            records_in(CAMDEN, f"Camden {i}")
+
+    assert_constant_queries(client, admin_url(Seat, "add"), grow, most=14)
+
+
+def people_with_seats(body, n):
+    """n people, each holding a seat on body, made in two queries."""
+    people = Person.objects.bulk_create(Person(name=f"Member {i}") for i in range(n))
+    Seat.objects.bulk_create(Seat(body=body, person=person, sector="vcs") for person in people)
+
+
+def test_too_many_people_to_list_are_typed_by_number_and_the_page_stays_small(client, curator):
+    ours = records_in(HARTLEPOOL, "Hartlepool")
+    people_with_seats(ours[Body], LISTED_CHOICES)  # one more than may be listed, with ours
+    response = client.get(admin_url(Seat, "add"))
+    assert offered(response, "person") is None
+    assert "Type the person's number" in response.content.decode()
+    assert offered(response, "body") == {str(ours[Body].pk)}
+    assert len(response.content) < 250_000
+
+
+def test_a_typed_number_names_only_a_person_the_curator_may_use(client, curator):
+    ours = records_in(HARTLEPOOL, "Hartlepool")
+    theirs = camden_records()
+    people_with_seats(ours[Body], LISTED_CHOICES)
+    data = {"person": theirs[Person].pk, "body": ours[Body].pk, "sector": "vcs"}
+    response = client.post(admin_url(Seat, "add"), data)
+    assert response.status_code == 200  # refused, with the form again
+    page = response.content.decode()
+    assert "Camden Person" not in page and "camden@example.org" not in page
+    assert not Seat.objects.filter(person=theirs[Person]).exclude(body=theirs[Body]).exists()
+    data["person"] = ours[Person].pk
+    assert client.post(admin_url(Seat, "add"), data).status_code == 302
+    assert Seat.objects.filter(person=ours[Person], body=ours[Body]).count() == 2
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_with_javascript_off_a_curator_adds_a_seat_by_choosing_from_the_lists(
+    live_server, no_js_page, signed_in
+):
+    page = signed_in(no_js_page)
+    page.goto(live_server.url + admin_url(Seat, "add"))
+    name = "Hartlepool and East Durham Voluntary Development"
+    person = page.get_by_label("Person:")
+    people = person.locator("option").all_inner_texts()
+    assert f"{name} Person" in people and "Camden Person" not in people
+    person.select_option(label=f"{name} Person")
+    page.get_by_label("Body:").select_option(label=f"{name} Board (One {name})")
+    page.get_by_label("Sector:").select_option(label="Voluntary and community sector")
+    page.get_by_label("Organisation:").select_option(label="Camden Women's Aid")  # shared
+    page.get_by_label("Role:").fill("Vice-chair")
+    page.get_by_role("button", name="Save", exact=True).click()
+    assert "was added successfully" in page.locator(".messagelist").inner_text()
+    seat = Seat.objects.get(role="Vice-chair")
+    assert seat.person.name == f"{name} Person"
+    assert seat.organisation.name == "Camden Women's Aid"
