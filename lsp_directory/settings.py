@@ -246,6 +246,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "opendata.schema.add_error_responses",
+    ],
 }
 # Requests a client (by its address, see lsp_directory/client.py) may make to the API.
 API_RATE = os.environ.get("API_RATE", "300/minute")

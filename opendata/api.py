@@ -13,6 +13,7 @@ import hashlib
 from django.conf import settings
 from django.db import connection
 from django.db.models import Exists, OuterRef
+from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.dateparse import parse_datetime
@@ -37,8 +38,6 @@ from partnerships.models import (
 )
 
 from . import serializers
-
-SLUG = r"[-\w]+"
 
 
 class Pages(pagination.PageNumberPagination):
@@ -88,6 +87,8 @@ class OpenData(viewsets.ReadOnlyModelViewSet):
 
     pagination_class = Pages
     throttle_classes = [ClientRate]
+    # Any id up to the next slash reaches the view, so an odd one is a JSON 404, not a page.
+    lookup_value_regex = "[^/]+"
     filter_backends = [DjangoFilterBackend]
 
     def validators(self, request):
@@ -125,7 +126,7 @@ class RegionViewSet(OpenData):
 
     queryset = Region.objects.order_by("name")
     serializer_class = serializers.RegionSerializer
-    lookup_field, lookup_value_regex = "slug", SLUG
+    lookup_field = "slug"
 
 
 class AreaViewSet(OpenData):
@@ -137,7 +138,7 @@ class AreaViewSet(OpenData):
         .order_by("gss_code")
     )
     serializer_class = serializers.AreaSerializer
-    lookup_field, lookup_value_regex = "gss_code", r"[A-Za-z0-9]+"
+    lookup_field = "gss_code"
 
 
 class PartnershipViewSet(OpenData):
@@ -146,7 +147,7 @@ class PartnershipViewSet(OpenData):
     queryset = Partnership.objects.prefetch_related("areas").order_by("name", "pk")
     serializer_class = serializers.PartnershipSerializer
     filterset_class = PartnershipFilter
-    lookup_field, lookup_value_regex = "slug", SLUG
+    lookup_field = "slug"
 
 
 class BodyViewSet(OpenData):
@@ -179,7 +180,7 @@ class OrganisationViewSet(OpenData):
 
     queryset = Organisation.objects.prefetch_related("areas").order_by("name", "pk")
     serializer_class = serializers.OrganisationSerializer
-    lookup_field, lookup_value_regex = "slug", SLUG
+    lookup_field = "slug"
 
 
 class NetworkViewSet(OpenData):
@@ -193,7 +194,7 @@ class NetworkViewSet(OpenData):
     )
     serializer_class = serializers.NetworkSerializer
     filterset_class = NetworkFilter
-    lookup_field, lookup_value_regex = "slug", SLUG
+    lookup_field = "slug"
 
 
 class DocumentViewSet(OpenData):
@@ -201,3 +202,8 @@ class DocumentViewSet(OpenData):
 
     queryset = Document.objects.select_related("partnership", "organisation").order_by("pk")
     serializer_class = serializers.DocumentSerializer
+
+
+def not_found(request, *args, **kwargs):
+    """Any other address under /api/v1/: a 404 in JSON, as the API's own are."""
+    return JsonResponse({"detail": "Not found."}, status=404)

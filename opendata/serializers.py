@@ -35,6 +35,29 @@ def api_link(view_name, lookup):
     )
 
 
+class EmptyIsNull:
+    """A value not recorded (or not published) is null, not an empty string: "" is no email
+    address and no URL, and the schema promises one or the other."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return super().to_representation(value) if value else None
+
+
+class OptionalEmail(EmptyIsNull, serializers.EmailField):
+    pass
+
+
+class OptionalUrl(EmptyIsNull, serializers.URLField):
+    pass
+
+
+class OptionalText(EmptyIsNull, serializers.CharField):
+    pass
+
+
 @extend_schema_field(OpenApiTypes.URI)
 class PageUrl(serializers.Field):
     """The record's page on the public site, as an absolute URL."""
@@ -65,7 +88,11 @@ class AreaSerializer(serializers.ModelSerializer):
     id = serializers.CharField(source="gss_code", read_only=True, help_text="ONS GSS code.")
     region_id = serializers.SlugRelatedField(source="region", slug_field="slug", read_only=True)
     parent_id = serializers.SlugRelatedField(
-        source="parent", slug_field="gss_code", read_only=True, help_text="Its county, if any."
+        source="parent",
+        slug_field="gss_code",
+        read_only=True,
+        allow_null=True,
+        help_text="Its county, if any.",
     )
     replaces = serializers.SlugRelatedField(slug_field="gss_code", many=True, read_only=True)
     api_url = api_link("area", "gss_code")
@@ -85,6 +112,9 @@ class PartnershipSerializer(serializers.ModelSerializer):
     area_ids = serializers.SlugRelatedField(
         source="areas", slug_field="gss_code", many=True, read_only=True
     )
+    website = OptionalUrl()
+    contact_email = OptionalEmail()
+    contact_phone = OptionalText()
     api_url = api_link("partnership", "slug")
     html_url = PageUrl()
 
@@ -105,7 +135,9 @@ class BodySerializer(serializers.ModelSerializer):
     parent_id = serializers.SlugRelatedField(
         source="partnership", slug_field="slug", read_only=True, help_text="Its partnership."
     )
-    feeds_into_id = serializers.PrimaryKeyRelatedField(source="feeds_into", read_only=True)
+    feeds_into_id = serializers.PrimaryKeyRelatedField(
+        source="feeds_into", read_only=True, allow_null=True
+    )
     api_url = api_link("body", "pk")
 
     class Meta:
@@ -117,12 +149,8 @@ class BodySerializer(serializers.ModelSerializer):
 
 
 class PersonSerializer(serializers.ModelSerializer):
-    email = serializers.EmailField(
-        source="public_email", read_only=True, help_text="Only when they agreed to publish it."
-    )
-    phone = serializers.CharField(
-        source="public_phone", read_only=True, help_text="Only when they agreed to publish it."
-    )
+    email = OptionalEmail(source="public_email", help_text="Only when they agreed to publish it.")
+    phone = OptionalText(source="public_phone", help_text="Only when they agreed to publish it.")
     api_url = api_link("person", "pk")
 
     class Meta:
@@ -133,7 +161,9 @@ class PersonSerializer(serializers.ModelSerializer):
 class SeatSerializer(serializers.ModelSerializer):
     """A post on a body and, unless vacant, the membership that fills it."""
 
-    person_id = serializers.PrimaryKeyRelatedField(source="person", read_only=True)
+    person_id = serializers.PrimaryKeyRelatedField(
+        source="person", read_only=True, allow_null=True, help_text="Null for a vacant seat."
+    )
     person_name = serializers.SerializerMethodField()
     organization_id = serializers.PrimaryKeyRelatedField(
         source="body", read_only=True, help_text="The board or themed group."
@@ -143,7 +173,7 @@ class SeatSerializer(serializers.ModelSerializer):
         source="body.partnership", slug_field="slug", read_only=True
     )
     on_behalf_of_id = serializers.SlugRelatedField(
-        source="organisation", slug_field="slug", read_only=True
+        source="organisation", slug_field="slug", read_only=True, allow_null=True
     )
     on_behalf_of_name = serializers.CharField(
         source="organisation.name", read_only=True, allow_null=True, default=None
@@ -169,6 +199,9 @@ class OrganisationSerializer(serializers.ModelSerializer):
     area_ids = serializers.SlugRelatedField(
         source="areas", slug_field="gss_code", many=True, read_only=True
     )
+    website = OptionalUrl()
+    email = OptionalEmail()
+    phone = OptionalText()
     api_url = api_link("organisation", "slug")
     html_url = PageUrl()
 
@@ -187,10 +220,15 @@ class NetworkSerializer(serializers.ModelSerializer):
     area_ids = serializers.SlugRelatedField(
         source="areas", slug_field="gss_code", many=True, read_only=True
     )
-    region_id = serializers.SlugRelatedField(source="region", slug_field="slug", read_only=True)
-    partnership_id = serializers.SlugRelatedField(
-        source="partnership", slug_field="slug", read_only=True
+    region_id = serializers.SlugRelatedField(
+        source="region", slug_field="slug", read_only=True, allow_null=True
     )
+    partnership_id = serializers.SlugRelatedField(
+        source="partnership", slug_field="slug", read_only=True, allow_null=True
+    )
+    website = OptionalUrl()
+    email = OptionalEmail()
+    phone = OptionalText()
     api_url = api_link("network", "slug")
     html_url = PageUrl()
 
@@ -205,15 +243,15 @@ class NetworkSerializer(serializers.ModelSerializer):
 
 class DocumentSerializer(serializers.ModelSerializer):
     partnership_id = serializers.SlugRelatedField(
-        source="partnership", slug_field="slug", read_only=True
+        source="partnership", slug_field="slug", read_only=True, allow_null=True
     )
     organisation_id = serializers.SlugRelatedField(
-        source="organisation", slug_field="slug", read_only=True
+        source="organisation", slug_field="slug", read_only=True, allow_null=True
     )
     priorities = serializers.ListField(
         source="priority_list", child=serializers.CharField(), read_only=True
     )
-    link = serializers.URLField(source="url", read_only=True, help_text="The document itself.")
+    link = OptionalUrl(source="url", help_text="The document itself.")
     api_url = api_link("document", "pk")
 
     class Meta:

@@ -1,6 +1,6 @@
 """/api/v1/: the records, the OpenAPI document and its documentation page."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
@@ -23,4 +23,5 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("", docs.api_docs, name="docs"),
     path("", include(router.urls)),
+    re_path(r"", api.not_found),
 ]
