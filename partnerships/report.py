@@ -31,8 +31,9 @@ Definitions (the page's "How these figures are made" section says the same in pl
   decimal place, so "0.0%" and "33%" never meet in one sentence; its gap comes from its
   shares as shown.
 - *Freshness*: under each figure, the oldest and the median "last verified" date of the
-  VCS seats counted (Freshness). The median is the lower median: of n verified seats sorted
-  by date, the ((n + 1) // 2)-th. Seats never verified are counted apart.
+  VCS seats it counts, and of the VCS organisations (Freshness). The median is the lower
+  median: of n verified records sorted by date, the ((n + 1) // 2)-th. Records never
+  verified are counted apart.
 - The research figures the page quotes are cited from SOURCES, in one place.
 
 Every figure comes from a fixed number of queries whatever the size of the data: rows are
@@ -219,7 +220,7 @@ class Freshness:
     def words(self):
         """'oldest 3 March 2025, median 1 October 2026; 2 never verified'."""
         if not self.verified:
-            return "never verified" if self.never else "no seat counted"
+            return "never verified" if self.never else "nothing counted"
         words = f"oldest {long_date(self.oldest)}, median {long_date(self.median)}"
         if self.never:
             words += f"; {self.never} never verified"
@@ -252,6 +253,7 @@ class Figures:
     themed_groups: int = 0
     themed_groups_without: int = 0
     verified: Counter = field(default_factory=Counter)  # seats by last verified date
+    organisations_verified: Counter = field(default_factory=Counter)  # and organisations
     links: dict = field(default_factory=dict)
     url: str = ""
     report_url: str = ""  # a region's own report, with the same filters
@@ -263,6 +265,10 @@ class Figures:
     @cached_property
     def freshness(self):
         return Freshness.of(self.verified)
+
+    @cached_property
+    def organisation_freshness(self):
+        return Freshness.of(self.organisations_verified)
 
     @property
     def seat_share(self):
@@ -313,6 +319,7 @@ class Figures:
             "womens_organisation_share": self.organisation_share.as_json(),
             "gap_points": None if self.gap is None else float(self.gap),
             "seats_last_verified": self.freshness.as_json(),
+            "organisations_last_verified": self.organisation_freshness.as_json(),
             "links": self.links,
         }
         if self.is_partnership:
@@ -633,7 +640,8 @@ def partnership_regions():
 
 
 def vcs_organisations():
-    """Every VCS organisation and whether it is a women's organisation; those with an area,
+    """Every VCS organisation, whether it is a women's organisation and when it was last
+    verified; those with an area,
     by area and region; and those holding or having held seats, by partnership. Three
     queries.
 
@@ -642,7 +650,14 @@ def vcs_organisations():
     to make distinct (at national scale x10, PostgreSQL's hash of them spills 0.8 MB to
     disk instead of 3.5 MB). The seat-holders are chosen with IN (VCS organisations)
     rather than a join, which SQLite runs from the organisation index in half the time."""
-    womens = dict(Organisation.objects.vcs().order_by().values_list("pk", "is_womens_organisation"))
+    womens, verified_on = {}, {}
+    rows = (
+        Organisation.objects.vcs()
+        .order_by()
+        .values_list("pk", "is_womens_organisation", "last_verified_on")
+    )
+    for pk, is_womens, last_verified_on in rows:
+        womens[pk], verified_on[pk] = is_womens, last_verified_on
     by_area, by_region = defaultdict(set), defaultdict(set)
     rows = Organisation.areas.through.objects.filter(
         organisation__kind=OrganisationKind.VCS
@@ -659,13 +674,15 @@ def vcs_organisations():
     )
     for partnership_id, organisation_id in rows:
         seat_holders[partnership_id].add(organisation_id)
-    return womens, by_area, by_region, seat_holders
+    return womens, verified_on, by_area, by_region, seat_holders
 
 
-def count_organisations(figures, organisations, womens):
-    """organisations: a set of VCS organisations' ids; womens: the women's organisations'."""
+def count_organisations(figures, organisations, womens, verified_on):
+    """organisations: a set of VCS organisations' ids; womens: the women's organisations';
+    verified_on: each VCS organisation's last verified date."""
     figures.vcs_organisations = len(organisations)
     figures.womens_organisations = len(womens.intersection(organisations))
+    figures.organisations_verified = Counter(map(verified_on.__getitem__, organisations))
 
 
 def cen_figures(*, region, links):
@@ -714,7 +731,9 @@ def representation_report(*, region=None, body_kind="", status="current", today=
     bodies = Body.objects.order_by("name").values_list("pk", "partnership_id", "kind", "name")
     if body_kind:
         bodies = bodies.filter(kind=body_kind)
-    womens, organisations_by_area, organisations_by_region, seat_holders = vcs_organisations()
+    womens, verified_on, organisations_by_area, organisations_by_region, seat_holders = (
+        vcs_organisations()
+    )
     womens_ids = {pk for pk, is_womens in womens.items() if is_womens}
 
     region_figures = {
@@ -766,7 +785,7 @@ def representation_report(*, region=None, body_kind="", status="current", today=
         local = set(seat_holders.get(pk, ()))
         for area_id in areas_of.get(pk, ()):
             local |= organisations_by_area.get(area_id, set())
-        count_organisations(figures, local, womens_ids)
+        count_organisations(figures, local, womens_ids, verified_on)
         # In each of its regions once, and in England once.
         for region_pk in regions_of.get(pk) or [None]:
             region_organisations[region_pk] |= local
@@ -774,9 +793,9 @@ def representation_report(*, region=None, body_kind="", status="current", today=
             parent.add_seats(figures)
         nation.add_seats(figures)
     for pk, figures in region_figures.items():
-        count_organisations(figures, region_organisations[pk], womens_ids)
-    count_organisations(nowhere, region_organisations[None], womens_ids)
-    count_organisations(nation, womens.keys(), womens_ids)  # every VCS organisation
+        count_organisations(figures, region_organisations[pk], womens_ids, verified_on)
+    count_organisations(nowhere, region_organisations[None], womens_ids, verified_on)
+    count_organisations(nation, womens.keys(), womens_ids, verified_on)  # every one
 
     if region is not None:
         scope = region_figures[region.pk]

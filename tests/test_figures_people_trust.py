@@ -154,8 +154,9 @@ def test_each_figure_says_how_fresh_its_seats_are(client, verified):
     assert barnet["median"] == "2026-02-01"
     text = text_of(get(client, PAGE).content.decode())
     assert (
-        "How fresh these seats' records are: last verified oldest 10 January 2025, "
-        "median 1 January 2026; 1 never verified." in text
+        "VCS seats 9 current on {today} Seats last verified Oldest 10 January 2025, "
+        "median 1 January 2026; 1 never verified".format(today=f"{datetime.date.today():%-d %B %Y}")
+        in text
     )
     north_east_row = text.split("North East 5 ")[1]
     assert north_east_row.split(" points ")[1].startswith(
@@ -166,6 +167,35 @@ def test_each_figure_says_how_fresh_its_seats_are(client, verified):
     # Past seats have their own dates.
     past = figures(client, "?status=past")["nation"]["seats_last_verified"]
     assert (past["oldest"], past["median"], past["verified"]) == ("2000-01-01", "2000-01-01", 1)
+
+
+def test_organisation_figures_say_how_fresh_their_records_are(client):
+    d = datetime.date
+    for day in [d(2024, 1, 1), d(2024, 6, 1), None]:
+        OrganisationFactory(last_verified_on=day).areas.set([area(HARTLEPOOL)])
+    OrganisationFactory(last_verified_on=d(2025, 1, 1)).areas.set([area(BARNET)])
+    OrganisationFactory(kind="police", last_verified_on=d(1999, 1, 1))  # not VCS
+    PartnershipFactory(name="Hartlepool Partnership", areas=[area(HARTLEPOOL)])
+    data = figures(client)
+    assert data["nation"]["organisations_last_verified"] == {
+        "oldest": "2024-01-01",
+        "median": "2024-06-01",
+        "verified": 3,
+        "never_verified": 1,
+    }
+    north_east = by_slug(data["regions"], "north-east")["organisations_last_verified"]
+    assert (north_east["oldest"], north_east["median"], north_east["never_verified"]) == (
+        "2024-01-01",
+        "2024-01-01",  # the lower of the two
+        1,
+    )
+    hartlepool = by_slug(data["partnerships"], "hartlepool-partnership")
+    assert hartlepool["organisations_last_verified"] == north_east
+    text = text_of(get(client, PAGE + "?region=north-east").content.decode())
+    assert (
+        "VCS organisations last verified Oldest 1 January 2024, median 1 January 2024; "
+        "1 never verified" in text
+    )
 
 
 def test_freshness_costs_no_query_as_data_grows(client, verified):

@@ -376,18 +376,24 @@ def test_breakdown_on_the_page(client, directory):
     text = text_of(page(client))
     assert "North East 4 1 25.0% 3 1 33.3% 8.3 points Never verified 0 of 1 1 of 1 2" in text
     assert "London 3 1 33.3% 3 2 66.7% 33.4 points Never verified 1 of 1 0 of 1 1" in text
-    assert "South West 0 0 no data 0 0 no data no data No seat counted 0 of 0 0 of 0 0" in text
+    assert "South West 0 0 no data 0 0 no data no data Nothing counted 0 of 0 0 of 0 0" in text
     assert "England 7 2 28.6% 7 3 42.9% 14.3 points Never verified 1 of 2 1 of 2 3" in text
     assert "1 of 2 partnerships with a board recorded" in text
     # Each region's partnerships, with their figures and names, are on the region's report.
     text = text_of(page(client, "?region=north-east"))
-    assert "Hartlepool Partnership North East 4 1 25.0% 2 1 50.0% 25.0 points Never verified Yes 1 of 1" in text
-    assert "Darlington Partnership North East 0 0 no data 1 0 0.0% no data No seat counted No board recorded" in (
-        text
+    assert (
+        "Hartlepool Partnership North East 4 1 25.0% 2 1 50.0% 25.0 points Never verified "
+        "Yes 1 of 1" in text
+    )
+    assert (
+        "Darlington Partnership North East 0 0 no data 1 0 0.0% no data Nothing counted "
+        "No board recorded" in text
     )
     assert "Hartlepool Partnership North East Safer Hartlepool" in text
     text = text_of(page(client, "?region=london"))
-    assert "Barnet Partnership London 3 1 33.3% 3 2 66.7% 33.4 points Never verified No 0 of 1" in text
+    assert (
+        "Barnet Partnership London 3 1 33.3% 3 2 66.7% 33.4 points Never verified No 0 of 1" in text
+    )
     boards_without = "1 of 1 partnership with a board recorded in London, counting VCS seats"
     assert boards_without in text
     assert "Barnet Partnership London" in text.split(boards_without)[1]
