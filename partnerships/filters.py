@@ -323,14 +323,15 @@ class PartnershipFilter(Described, django_filters.FilterSet):
         words = ["partnerships"]
         if values.get("region"):
             words.append(f"in {region_words(values['region'])}")
-        if values.get("q"):
+        if query_words(values.get("q", "")):  # as filter_name: no word, no filter
             # What was typed, cut short: it is a heading, not a place to paste an essay.
             typed = Truncator(values["q"].strip()).chars(60)
             words.append(f"whose name contains \u201c{typed}\u201d")
         return " ".join(words)
 
     def slug_parts(self, values):
-        return [values["region"].slug if values.get("region") else "", values.get("q", "")]
+        words = query_words(values.get("q", ""))
+        return [values["region"].slug if values.get("region") else "", *words]
 
     def filter_region(self, queryset, name, value):
         return queryset.in_region(value)

@@ -404,6 +404,36 @@ def test_odd_filter_values_make_a_readable_heading_and_a_valid_file(client, nort
     )
 
 
+NASTY = [
+    "%00", "' OR 1=1 --", "<script>alert(1)</script>", "../../etc/passwd", "9" * 40, "-1",
+    "\u202e", "\ud7ff", "ｓｗ１ａ　１ａａ", "𝓗𝓪𝓻𝓽𝓵𝓮𝓹𝓸𝓸𝓵", "x" * 10_000, " ", "&", "@SUM(1+1)",
+]  # fmt: skip
+LIST_PARAMS = {
+    "/representatives/": ["region", "area", "partnership", "sector", "womens", "status"],
+    "/representatives/export.json": ["region", "area", "theme", "order"],
+    "/representatives/export.csv": ["partnership", "organisation_kind", "status"],
+    "/representatives/export.xlsx": ["area", "body_kind", "womens"],
+    "/partnerships/": ["region", "q"],
+    "/networks/": ["kind", "region", "status", "funding"],
+}
+
+
+@pytest.mark.parametrize("value", NASTY)
+def test_no_filter_value_breaks_a_heading_or_a_file_name(client, north_east, value):
+    from urllib.parse import urlencode
+
+    for path, names in LIST_PARAMS.items():
+        response = client.get(f"{path}?{urlencode(dict.fromkeys(names, value))}")
+        assert response.status_code in (200, 400), (path, value)
+        if "export" in path:
+            name = re.search(r'filename="([^"]+)"', response["Content-Disposition"]).group(1)
+            assert re.fullmatch(r"representatives-[a-z0-9-]+\.(csv|json|xlsx)", name), name
+            b"".join(response.streaming_content)
+        elif response.status_code == 200:
+            heading = text_of(re.search(r"<h1>(.*?)</h1>", response.content.decode(), re.S)[1])
+            assert len(heading) < 200, heading
+
+
 def test_export_file_names_say_the_filters(client, north_east):
     day = datetime.date.today().isoformat()
     cases = {
