@@ -19,3 +19,5 @@ urlpatterns = [
     path("", include("networks.urls")),
     path("", include("curation.urls")),
 ]
+
+handler400 = "opendata.api.bad_request"

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
+from django.views import defaults
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import pagination, throttling, viewsets
 
@@ -207,3 +208,11 @@ class DocumentViewSet(OpenData):
 def not_found(request, *args, **kwargs):
     """Any other address under /api/v1/: a 404 in JSON, as the API's own are."""
     return JsonResponse({"detail": "Not found."}, status=404)
+
+
+def bad_request(request, exception):
+    """The site's 400 (a NUL in a query string, a malformed request): JSON under /api/, the
+    400 page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(exception) or "Bad request."}, status=400)
+    return defaults.bad_request(request, exception)

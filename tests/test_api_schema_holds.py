@@ -5,6 +5,8 @@ document says (issue 13, point 2). It runs in `make test` on SQLite and on Postg
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -32,6 +34,14 @@ def some_records(db, settings):
     settings.API_RATE = "100000/minute"  # the test asks far faster than any client may
     settings.ALLOWED_HOSTS = ["*"]
     directory()
+    # The application is called as a server would call it, so it would close the database
+    # connection after each request, and with it the test's transaction; Django's test
+    # client keeps it open the same way.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()

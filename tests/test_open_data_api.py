@@ -281,3 +281,11 @@ def test_the_documentation_leads_to_a_working_api_call_without_javascript(
     answer = page.evaluate("JSON.parse(document.body.innerText)")
     assert answer["count"] == 2  # Ann's and Bea's: the current VCS seats there
     assert {seat["partnership_id"] for seat in answer["results"]} == {"hartlepool-partnership"}
+
+
+def test_a_nul_in_an_api_query_is_a_json_400_and_the_site_keeps_its_page(client):
+    answer = client.get("/api/v1/seats/?region=%00")
+    assert answer.status_code == 400
+    assert answer.json() == {"detail": "A NUL character in the query string."}
+    page = client.get("/representatives/?region=%00")
+    assert page.status_code == 400 and page["Content-Type"].startswith("text/html")
