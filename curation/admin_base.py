@@ -3,8 +3,10 @@ their ModelAdmins on it and hold nothing else.
 
 Who may do what is curation.rules' business, asked on every admin URL:
 - lists, history pages and read-only pages show what the rule lets the user view; change,
-  delete, revert, actions and erasure need what it lets the user change; autocomplete and
-  form choices offer what it lets the user use; another area's record behaves as missing;
+  delete, revert, actions and erasure need what it lets the user change (a list offers actions,
+  and a row's checkbox, only there); autocomplete and form choices offer what it lets the user
+  use, listed in the page so that forms work without JavaScript; another area's record is
+  said to be outside the curator's areas (named only as the public site names it);
 - a form is refused when the record would not land wholly in the curator's areas.
 Site administrators (superusers) are not limited.
 
@@ -62,7 +64,7 @@ VERIFICATION_FIELDSET = (
 
 
 def areas_covered(user):
-    """What user curates, in words, as the areas and regions they were given (two queries):
+    """What user curates, in words, as the areas and regions they were given (three queries):
     ["Hartlepool (North East)", "all of London"], ["all of England"] for a site
     administrator, [] for a staff user given none."""
     if not rules.is_limited(user):
@@ -130,6 +132,8 @@ class ListedAutocompleteSelect(AutocompleteSelect):
 
 
 class ListedAutocompleteSelectMultiple(AutocompleteSelectMultiple):
+    """The same for a many-to-many field (a partnership's areas)."""
+
     def optgroups(self, name, value, attrs=None):
         return forms.SelectMultiple.optgroups(self, name, value, attrs)
 

@@ -377,6 +377,11 @@ def test_the_seat_form_lists_exactly_what_the_curator_may_use(client, curator):
     assert "Camden Person" not in response.content.decode()
 
 
+def test_the_partnership_form_lists_only_the_curators_areas(client, curator):
+    response = client.get(admin_url(Partnership, "add"))
+    assert offered(response, "areas") == {str(area(HARTLEPOOL).pk)}
+
+
 def test_the_seat_form_runs_the_same_queries_as_records_grow(client, curator):
     records_in(HARTLEPOOL, "Hartlepool")
     camden_records()
