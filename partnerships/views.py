@@ -1,7 +1,7 @@
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -10,6 +10,7 @@ from networks.models import Network
 
 from . import search
 from .filters import PartnershipFilter, SeatFilter
+from .managers import ENDING_SOON_MONTHS
 from .models import Area, Document, Organisation, Partnership, Region, Seat
 
 PAGE_SIZE = 50
@@ -99,6 +100,9 @@ def partnership_detail(request, slug):
     for body in bodies:  # VCS seats get a card each; a body's table lists the others.
         body.vcs_seats = [seat for seat in body.current_seats if seat.sector == "vcs"]
         body.other_seats = [seat for seat in body.current_seats if seat.sector != "vcs"]
+    open_seats = list(
+        Seat.objects.open_or_opening().vcs().for_open_list().filter(body__partnership=partnership)
+    )
     context = {
         "partnership": partnership,
         "areas": areas,
@@ -113,8 +117,14 @@ def partnership_detail(request, slug):
         "contact_route": infrastructure[0] if infrastructure else None,
         "cens": [n for n in networks if n.kind == "cen"],
         "womens_networks": [n for n in networks if n.kind != "cen"],
+        # VCS seats a women's group could stand for: vacant now, or a term ending soon.
+        "vacancies": [seat for seat in open_seats if seat.vacant],
+        "terms_ending": [seat for seat in open_seats if not seat.vacant],
+        "ending_soon_months": ENDING_SOON_MONTHS,
         "schemes": Document.objects.gender_equality_schemes()
         .filter(organisation__in=local_organisations)
+        # Which are due, by the one rule (schemes_due), within the same query.
+        .annotate(is_due=Exists(Document.objects.schemes_due().filter(pk=OuterRef("pk"))))
         .select_related("organisation")
         .order_by("organisation__name"),
         "infrastructure": infrastructure,
