@@ -261,6 +261,9 @@ CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_EXPOSE_HEADERS = ["ETag", "Retry-After"]
 
+# Where /data/ keeps the directory's data package, rebuilt when the data changes.
+DATA_PACKAGE_DIR = os.environ.get("DATA_PACKAGE_DIR", str(BASE_DIR / "var" / "data-package"))
+
 # Records not verified for this many months are flagged as needing a check.
 STALE_AFTER_MONTHS = int(os.environ.get("STALE_AFTER_MONTHS", "12"))
 

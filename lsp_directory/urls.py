@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/import/", include("curation.urls_import")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("opendata.urls")),
+    path("", include("opendata.urls_data")),
     path("", include("partnerships.urls")),
     path("", include("partnerships.urls_exports")),
     path("", include("partnerships.urls_report")),
