@@ -41,7 +41,9 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench-data"
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: vacant seats
+# A vacancy's closing date, far enough ahead that a dataset built today keeps them open.
+VACANCY_CLOSES = datetime.date(2035, 12, 31)
 DEFAULT_SEED = 2008
 MARKER_TABLE = "bench_dataset"
 SECRET_KEY = "bench-only-not-a-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
@@ -80,6 +82,8 @@ def production_env(database_url):
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "SECURE_SSL_REDIRECT": "false",
         "CONN_MAX_AGE": "60",
+        # The benchmark is one client asking as fast as it can: not what the API limits.
+        "API_RATE": "1000000/minute",
     }
 
 
@@ -324,7 +328,7 @@ COLUMNS = {
     ),
     "partnerships_seat": (
         "id last_verified_on is_demo sector role selection start_date end_date body_id "
-        "organisation_id verified_by_id person_id"
+        "organisation_id verified_by_id person_id vacant selection_closes how_to_apply"
     ),
     "partnerships_document": (
         "id last_verified_on is_demo kind title start_year end_year url priorities "
@@ -622,6 +626,8 @@ class Generator:
                 role = role_of()
                 if sector == "vcs" and role == "":
                     role = "VCS representative"
+                # One VCS seat in 200 is vacant (by id, so the random draws stay the same).
+                vacant = sector == "vcs" and pk % 200 == 0
                 yield (
                     pk,
                     self.verified(),
@@ -629,12 +635,15 @@ class Generator:
                     sector,
                     role,
                     selection_of(),
-                    start_date,
-                    end_date,
+                    None if vacant else start_date,
+                    None if vacant else end_date,
                     body,
-                    organisation,
+                    None if vacant else organisation,
                     None,
-                    person,
+                    None if vacant else person,
+                    vacant,
+                    VACANCY_CLOSES if vacant and pk % 400 else None,
+                    "Ask the local CVS for a nomination form." if vacant else "",
                 )
 
     # Documents and networks -----------------------------------------------------------------
@@ -958,6 +967,13 @@ def pages():
         Page("representatives", "/representatives/ (no filter)", ["/representatives/"]),
         Page("representation", "/representation/ (report)", ["/representation/"]),
         Page("networks", "/networks/", ["/networks/"]),
+        Page("get_involved", "/get-involved/ (open seats)", ["/get-involved/"]),
+        Page(
+            "api_seats",
+            "/api/v1/seats/ region+vcs (API)",
+            [f"/api/v1/seats/?{urlencode({'region': FILTER_REGION, 'sector': 'vcs'})}"],
+        ),
+        Page("api_partnerships", "/api/v1/partnerships/ (API)", ["/api/v1/partnerships/"]),
     ]
 
 
