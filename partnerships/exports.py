@@ -22,8 +22,8 @@ downloaded CSV imports back unchanged.
 - Speed: an export of every seat is millions of cells, so the per-cell work is kept to one
   call of the column's format (no generator, no helper call for the formula check), the CSV
   is written a few hundred rows at a time by one csv.writer, and Excel gets a cell object
-  only where a plain string would not stay text. Memory stays flat: rows are streamed and
-  only one batch is held at a time.
+  only where a plain string would not stay text (dates go to openpyxl as dates). Memory
+  stays flat: rows are streamed and only one batch is held at a time.
 - File names say the filters: representatives-north-east-vcs-womens-2026-11-29.csv (the
   FilterSet's slug, filters.Described, which also writes the list's heading).
 - JSON: {"filters": the valid filters as codes, "description": the list's heading in words,
@@ -94,7 +94,6 @@ XLSX_COLUMNS = [
     else column
     for column in SEAT_COLUMNS
 ]
-DATE_FORMAT = "yyyy-mm-dd"
 
 
 class Place(NamedTuple):
@@ -236,12 +235,10 @@ def xlsx_cell(sheet, value: str, **style):
 
 
 def xlsx_date(sheet, value):
-    """A date cell shown as yyyy-mm-dd, or an empty cell."""
-    if value is None:
-        return None
-    cell = WriteOnlyCell(sheet, value)
-    cell.number_format = DATE_FORMAT
-    return cell
+    """A date as it is: openpyxl writes it as a date cell formatted yyyy-mm-dd (its format
+    for a datetime.date), and None as an empty cell. No WriteOnlyCell of our own: setting a
+    cell's number format costs a style look-up per cell."""
+    return value
 
 
 def xlsx_value(sheet, value: str):
