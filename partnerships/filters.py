@@ -78,6 +78,10 @@ class AreaChoiceFilter(django_filters.ModelChoiceFilter):
 
 
 class RegionChoiceFilter(django_filters.ModelChoiceFilter):
+    """A region, by slug. Each list's filter_region asks its QuerySet's in_region: a
+    partnership (and its seats) is in every region any of its areas lies in. The report
+    counts by the same rule (report.partnership_regions), so its counts equal these lists."""
+
     def __init__(self, **kwargs):
         kwargs.setdefault("label", "Region")
         kwargs.setdefault("widget", LongSelect)
