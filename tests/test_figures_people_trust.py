@@ -349,6 +349,14 @@ def test_the_list_heading_and_title_restate_the_filters(client, north_east):
         assert heading_and_title(client, f"/representatives/{query}")[0] == expected, query
 
 
+def test_the_reports_title_restates_its_filters(client):
+    title = heading_and_title(client, PAGE + "?region=london&body_kind=board&status=past")[1]
+    day = f"{datetime.date.today():%-d %B %Y}"
+    assert title.startswith(
+        f"Representation report: London, VCS seats on boards, that ended before {day}"
+    )
+
+
 def test_the_partnership_and_network_lists_restate_their_filters(client, north_east):
     NetworkFactory(kind=NetworkKind.CEN, funding=Funding.LOST, areas=[area(HARTLEPOOL)])
     NetworkFactory(kind=NetworkKind.WOMENS_FORUM, areas=[area(BARNET)])
