@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("opendata.urls")),
     path("", include("opendata.urls_data")),
+    path("", include("opendata.urls_feeds")),
     path("", include("partnerships.urls")),
     path("", include("partnerships.urls_exports")),
     path("", include("partnerships.urls_report")),
