@@ -115,6 +115,7 @@ from .history import history_m2m_copy
 
 FORMATS = {"seats": SEATS, "networks": NETWORKS}
 COLUMNS = {kind: fmt.import_headers for kind, fmt in FORMATS.items()}
+OPTIONAL = {kind: fmt.optional_headers for kind, fmt in FORMATS.items()}
 SEAT_COLUMNS, NETWORK_COLUMNS = COLUMNS["seats"], COLUMNS["networks"]
 
 MAX_BYTES = 20 * 1024 * 1024  # the largest file the admin accepts
@@ -251,11 +252,12 @@ def excel_text(value):
     return str(value)
 
 
-def rows_read(*, data, filename="", columns):
+def rows_read(*, data, filename="", columns, optional=()):
     """Read a CSV or .xlsx file's bytes into numbered rows of the known columns.
 
-    Checks the file type, the encoding and the header (every column present, none twice)
-    before any row; blank rows are skipped but keep their numbers.
+    Checks the file type, the encoding and the header (every column present but the
+    optional ones, none twice) before any row; blank rows are skipped but keep their
+    numbers. An optional column missing from the header reads as None in every row.
     """
     table = Table()
     if not data:
@@ -293,14 +295,14 @@ def rows_read(*, data, filename="", columns):
 
     records = iter(records)
     try:
-        _table_read(records, columns, table)
+        _table_read(records, columns, optional, table)
     finally:
         if hasattr(records, "close"):
             records.close()  # stop reading (an .xlsx is read as its rows are used)
     return table
 
 
-def _table_read(records, columns, table):
+def _table_read(records, columns, optional, table):
     """The header, then the rows, into table; stops at the first unreadable row or MAX_ROWS."""
     header = next(records, None)
     if isinstance(header, Problem):
@@ -328,7 +330,7 @@ def _table_read(records, columns, table):
                 )
             )
         positions.setdefault(name, index)
-    missing = [name for name in columns if name not in positions]
+    missing = [name for name in columns if name not in positions and name not in optional]
     for name in missing:
         table.problems.append(
             Problem(
@@ -341,10 +343,11 @@ def _table_read(records, columns, table):
         )
     if table.problems:
         return  # rows are not checked against a header that is wrong
-    table.letters = {name: column_letter(positions[name]) for name in columns}
+    table.letters = {name: column_letter(positions[name]) for name in columns if name in positions}
     table.ignored_columns = [n for n in dict.fromkeys(names) if n and n not in columns]
 
-    wanted = [(name, positions[name]) for name in columns]
+    wanted = [(name, positions[name]) for name in columns if name in positions]
+    absent = dict.fromkeys(name for name in columns if name not in positions)
     for number, record in enumerate(records, start=2):
         if isinstance(record, Problem):
             table.problems.append(record)
@@ -356,6 +359,7 @@ def _table_read(records, columns, table):
             break
         values = {name: cell_text(record[i]) if i < len(record) else "" for name, i in wanted}
         if any(values.values()):
+            values.update(absent)
             table.rows.append(Row(number, values))
 
 
@@ -640,6 +644,9 @@ class Cells:
         values = {}
         for column in fmt.imported:
             name = column.header
+            if texts[name] is None:  # an optional column the file does not have
+                values[name] = None
+                continue
             try:
                 value = column.parse(name, texts[name])
                 lookup = lookups.get(name)
@@ -1193,7 +1200,10 @@ class People(Resolver):
                 self.found.setdefault((name_key(person.name), seat.organisation_id), person)
 
     def resolve(self, line, outcome, org):
+        """The row's person; None for a vacant seat (person empty)."""
         name = line["person"]
+        if not name:
+            return None
         key = (name_key(name), org and name_key(org.name))
         ref = self.refs.get(key)
         if ref is None:
@@ -1232,30 +1242,60 @@ class People(Resolver):
 
 class Seats(Resolver):
     """body + person + start_date, once in a file; a different start date is a new term, a
-    new seat. Sector, organisation, role, selection and end_date follow the file exactly."""
+    new seat. Sector, organisation, role, selection and end_date follow the file exactly.
+
+    A row with no person is a vacant seat, found by body + start_date + role among the
+    seats nobody holds: the vacancies, and (so that an export imports back unchanged) the
+    seats whose holder was erased, which stay held. selection_closes and how_to_apply
+    follow the file when it has those columns, and are left alone when it has not."""
 
     name, model = "seats", Seat
     KEY = ("partnership", "body", "person", "organisation", "start_date")
+    OPTIONAL = {column.header: column.field for column in SEATS.imported if column.optional}
 
     def __init__(self, user, seats, organisation_names):
         super().__init__(user)
         self.found = {}  # (body id, person id, start date) -> Seat
+        self.nobodys = {}  # (body id, start date, role key) -> Seat without a holder
         for seat in seats:
-            if seat.person_id is not None:  # erased at the person's request: nothing to match
+            if seat.person_id is None:
+                key = (seat.body_id, seat.start_date, name_key(seat.role))
+                self.nobodys.setdefault(key, seat)
+            else:
                 self.found.setdefault((seat.body_id, seat.person_id, seat.start_date), seat)
         self.organisation_names = organisation_names
         self.created = []  # (body, person, organisation, start date, values)
 
+    def existing(self, body, person, line):
+        if body.existing is None:
+            return None
+        if person is None:
+            key = (body.existing.pk, line["start_date"], name_key(line["role"]))
+            return self.nobodys.get(key)
+        if person.existing is None:
+            return None
+        return self.found.get((body.existing.pk, person.existing.pk, line["start_date"]))
+
+    def wanted(self, line, seat):
+        """The seat's fields as the row gives them."""
+        wanted = {c: line[c] for c in ("sector", "role", "selection", "end_date")}
+        wanted["vacant"] = line["person"] == "" and (seat is None or seat.vacant)
+        for column, field_name in self.OPTIONAL.items():
+            if line[column] is not None:
+                wanted[field_name] = line[column]
+            elif seat is None:
+                wanted[field_name] = Seat._meta.get_field(field_name).get_default()
+        return wanted
+
     def resolve(self, line, outcome, body, person, org):
         cells, start = line.cells, line["start_date"]
         same = ", ".join(f"{c} {cells.row.values[c]!r}" for c in self.KEY)
-        self.first_naming((body, person, start), line, "person", f"seat ({same})")
+        key = (body, person, start) if person else (body, start, name_key(line["role"]))
+        self.first_naming(key, line, "person", f"seat ({same})")
         if cells.count:
             return False
-        wanted = {c: line[c] for c in ("sector", "role", "selection", "end_date")}
-        seat = None
-        if body.existing is not None and person.existing is not None:
-            seat = self.found.get((body.existing.pk, person.existing.pk, start))
+        seat = self.existing(body, person, line)
+        wanted = self.wanted(line, seat)
         if seat is None:
             self.tally.created += 1
             outcome.status = ROW_NEW
@@ -1265,7 +1305,9 @@ class Seats(Resolver):
             cells.problem(
                 "person",
                 line["person"],
-                f"person {line['person']!r}: this seat is outside the areas you curate.",
+                f"person {line['person']!r}: this seat is outside the areas you curate."
+                if line["person"]
+                else "this vacant seat is outside the areas you curate.",
             )
             return False
         self.tally.referenced.add(seat.pk)
@@ -1285,7 +1327,7 @@ class Seats(Resolver):
             [
                 Seat(
                     body_id=body.pk,
-                    person_id=person.pk,
+                    person_id=person.pk if person else None,
                     organisation_id=org.pk if org else None,
                     start_date=start_date,
                     **wanted,
@@ -1420,7 +1462,7 @@ class SeatImport(Import):
         return [self.partnerships, self.bodies, self.organisations, self.people, self.seats]
 
     def label(self, line):
-        return f"{line['person']} on {line['body']}, {line['partnership']}"
+        return f"{line['person'] or 'Vacant seat'} on {line['body']}, {line['partnership']}"
 
     def resolve(self, line, outcome):
         """Whether the row is sound (else its problems are reported)."""
@@ -1473,7 +1515,7 @@ IMPORTS = {"seats": seats_import, "networks": networks_import}
 
 def file_import(*, kind, data, filename, user=None, dry_run=True):
     """Read a file's bytes and import its rows: the admin views and the commands call this."""
-    table = rows_read(data=data, filename=filename, columns=COLUMNS[kind])
+    table = rows_read(data=data, filename=filename, columns=COLUMNS[kind], optional=OPTIONAL[kind])
     if table.problems:
         return ImportResult(kind=kind, source=filename, problems=table.problems)
     result = IMPORTS[kind](

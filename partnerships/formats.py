@@ -245,6 +245,9 @@ class Column:
     format: Callable[..., str] = as_text
     parse: Callable[[str, str], object] | None = None
     field: str = ""
+    # A column added after files were made: a file without it still imports, and then
+    # changes nothing that it holds (its value is None, "not given").
+    optional: bool = False
 
     def __post_init__(self):
         if len(self.paths) > 2:
@@ -280,6 +283,10 @@ class Format:
     def import_headers(self):
         return [column.header for column in self.imported]
 
+    @cached_property
+    def optional_headers(self):
+        return [column.header for column in self.imported if column.optional]
+
 
 def seat_checks(values, texts):
     """What one seat row's cells must agree on."""
@@ -307,6 +314,34 @@ def seat_checks(values, texts):
             f"organisation_is_womens {texts['organisation_is_womens']!r} needs an organisation, "
             "but organisation is empty.",
         )
+    yield from vacancy_checks(values, texts)
+
+
+def vacancy_checks(values, texts):
+    """A row with an empty person is a vacant seat: nobody's contact details, and only a
+    vacancy has a closing date and a way to apply."""
+    if values["person"] == "":
+        for column in ("email", "phone"):
+            if texts[column]:
+                yield (
+                    column,
+                    f"{column} {texts[column]!r} must be empty: person is empty, so the row is "
+                    "a vacant seat, which has nobody's contact details.",
+                )
+        if values["publish_contact"] is True:
+            yield (
+                "publish_contact",
+                "publish_contact must be empty or no: person is empty, so the row is a vacant "
+                "seat.",
+            )
+        return
+    for column in ("selection_closes", "how_to_apply"):
+        if texts.get(column):
+            yield (
+                column,
+                f"{column} {texts[column]!r} is only for a vacant seat, but person is "
+                f"{texts['person']!r} (leave person empty for a vacancy).",
+            )
 
 
 SEATS = Format(
@@ -321,7 +356,8 @@ SEATS = Format(
         Column("body", ("body__name",), parse=text(length(Body, "name"), required=True)),
         Column("body_kind", ("body__kind",), parse=choice(BodyKind, required=True)),
         Column("theme", ("body__theme",), parse=choice(Theme)),
-        Column("person", ("person__name",), parse=text(length(Person, "name"), required=True)),
+        # Empty: a vacant seat (or, in an export, a holder erased at their request).
+        Column("person", ("person__name",), parse=text(length(Person, "name"))),
         Column("role", ("role",), parse=text(length(Seat, "role"))),
         Column("sector", ("sector",), parse=choice(Sector, required=True)),
         Column("organisation", ("organisation__name",), parse=text(length(Organisation, "name"))),
@@ -342,6 +378,21 @@ SEATS = Format(
         Column("selection", ("selection",), parse=choice(Selection)),
         Column("start_date", ("start_date",), as_iso_date, parse=date),
         Column("end_date", ("end_date",), as_iso_date, parse=date),
+        Column(
+            "selection_closes",
+            ("selection_closes",),
+            as_iso_date,
+            parse=date,
+            field="selection_closes",
+            optional=True,
+        ),
+        Column(
+            "how_to_apply",
+            ("how_to_apply",),
+            parse=text(length(Seat, "how_to_apply")),
+            field="how_to_apply",
+            optional=True,
+        ),
         Column("area_name", (AREA_NAME,)),
         Column("region", (REGION,)),
     ),

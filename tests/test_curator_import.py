@@ -444,7 +444,8 @@ def test_each_bad_seat_cell_is_reported_and_nothing_is_written(column, value, sa
         ({"body_kind": "board", "theme": "housing"}, "theme", "must be empty when body_kind"),
         ({"body_kind": "themed_group", "theme": ""}, "theme", "needs one of: crime_and_disorder"),
         ({"start_date": "2009-01-01", "end_date": "2008-12-31"}, "end_date", "before start_date"),
-        ({"person": ""}, "person", "person is empty"),
+        # An empty person is a vacant seat, which has nobody's contact details.
+        ({"person": "", "phone": "", "publish_contact": "no"}, "email", "must be empty: person"),
         ({"sector": ""}, "sector", "sector is empty"),
         ({"area_code": ""}, "area_code", "area_code is empty"),
         (
@@ -845,8 +846,8 @@ def test_networks_reimport_and_change(tmp_path):
 def test_a_column_named_twice_in_the_header():
     data = to_csv([SEAT], columns=[*SEAT_COLUMNS, "email"])
     result = run("seats", data)
-    assert messages(result) == [
-        "row 1: column email appears twice in the header (columns K and Q)."
+    assert messages(result) == [  # email is the 11th column (K); its second, the 19th (S)
+        "row 1: column email appears twice in the header (columns K and S)."
     ]
 
 

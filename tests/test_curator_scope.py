@@ -39,7 +39,7 @@ pytestmark = pytest.mark.django_db
 HARTLEPOOL, CAMDEN, ISLINGTON = "E06000001", "E09000007", "E09000019"
 CAMBRIDGESHIRE, FENLAND = "E10000003", "E07000010"
 SCOPED = [Partnership, Body, Seat, Document, Network, Person]
-NOT_FOUND = "doesn’t exist"
+NOT_FOUND = "outside the areas you curate"  # issue 11: not "doesn’t exist"
 
 
 def admin_url(model, view="changelist", *args):

@@ -43,7 +43,8 @@ FORMATS = ["csv", "xlsx", "json"]
 COLUMNS = [
     "area_code", "partnership", "body", "body_kind", "theme", "person", "role", "sector",
     "organisation", "organisation_is_womens", "email", "phone", "publish_contact",
-    "selection", "start_date", "end_date", "area_name", "region",
+    "selection", "start_date", "end_date", "selection_closes", "how_to_apply", "area_name",
+    "region",
 ]  # fmt: skip
 
 FILTERS = [
