@@ -243,6 +243,8 @@ def test_a_row_carries_every_column(client, directory):
         "selection": "elected",
         "start_date": "2008-04-01",
         "end_date": "2031-03-31",
+        "selection_closes": "",
+        "how_to_apply": "",
         "area_name": "Camden",
         "region": "London",
     }
