@@ -24,7 +24,7 @@ from networks.models import Network
 from partnerships.models import Seat
 
 from . import uploads
-from .imports import COLUMNS, MAX_BYTES, file_import
+from .imports import COLUMNS, MAX_BYTES, OPTIONAL, file_import
 
 SESSION_KEY = "curation_imports"
 ROWS_SHOWN = 500
@@ -76,7 +76,8 @@ def page(request, template, kind, title, **context):
             **admin.site.each_context(request),
             "title": title,
             "kind": kind,
-            "columns": COLUMNS[kind] if kind else [],
+            "columns": [c for c in COLUMNS[kind] if c not in OPTIONAL[kind]] if kind else [],
+            "optional_columns": OPTIONAL[kind] if kind else [],
             "changelist_url": changelist_url(kind) if kind else "",
             **context,
         },
