@@ -19,11 +19,22 @@ its previous version; one for those previous versions; one per hop to the pages 
 them. A fixed number, however long the history.
 """
 
+import datetime
 import uuid
 from dataclasses import dataclass
 
 from django.contrib.syndication.views import Feed
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import (
+    DateTimeField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -124,18 +135,33 @@ def everywhere(model):
 # --- The entries ------------------------------------------------------------------------
 
 
-def _versions(model, scope):
-    """The model's latest FEED_SIZE versions in scope, each with `previous_id`."""
+def _versions(model, scope, narrow):
+    """The model's latest FEED_SIZE versions in scope, each with `previous_id`.
+
+    Newest first by history_date: for England and a region, PostgreSQL reads its index
+    backwards and stops at FEED_SIZE. For a partnership (narrow) that is the worst plan: a
+    quiet partnership's few versions lie far back, and with 600,000 versions of seats the
+    backward read took 910 ms. Sorting by an expression the index cannot give makes it fetch
+    the partnership's own versions by their body and sort them: 3 ms, and 16 ms for one with
+    17,000 versions."""
     history = model.history.model
-    previous = history.objects.filter(
-        id=OuterRef("id"), history_id__lt=OuterRef("history_id")
-    ).order_by("-history_id")
-    rows = history.objects.filter(scope).annotate(
-        previous_id=Subquery(previous.values("history_id")[:1])
+    # The record's latest earlier version, as MAX() over its own versions (the index on id);
+    # ORDER BY history_id DESC LIMIT 1 read the primary key backwards instead, through every
+    # later version of every record: 48 ms for one first version among 600,000.
+    previous = (
+        history.objects.filter(id=OuterRef("id"), history_id__lt=OuterRef("history_id"))
+        .values("id")
+        .annotate(last=Max("history_id"))
+        .values("last")
     )
+    rows = history.objects.filter(scope).annotate(previous_id=Subquery(previous))
     if "person" in {f.name for f in history._meta.concrete_fields}:
         rows = rows.select_related("person")  # the live holder, or None once erased
-    return list(rows.order_by("-history_date", "-history_id")[:FEED_SIZE])
+    newest = F("history_date")
+    if narrow:
+        no_time = Value(datetime.timedelta(0), output_field=DurationField())
+        newest = ExpressionWrapper(newest + no_time, output_field=DateTimeField())
+    return list(rows.order_by(newest.desc(), "-history_id")[:FEED_SIZE])
 
 
 def _placed(model, rows):
@@ -214,16 +240,16 @@ def _label(instance):
     return name
 
 
-def changes(scope, fallback):
+def changes(scope, fallback, *, narrow=False):
     """The latest FEED_SIZE changes within scope (a function giving each model's condition,
     or None to leave the model out), newest first. fallback: the link of a change whose
-    page has gone."""
+    page has gone; narrow: the scope holds few records (one partnership's)."""
     found = []
     for model in feed_models():
         condition = scope(model)
         if condition is None:
             continue
-        rows = _versions(model, condition)
+        rows = _versions(model, condition, narrow)
         previous = model.history.model.objects.in_bulk({row.previous_id for row in rows} - {None})
         placed = _placed(model, rows)
         for row in rows:
@@ -322,4 +348,4 @@ class PartnershipChanges(ChangesFeed):
         return partnership.get_absolute_url()
 
     def items(self, partnership):
-        return changes(on_partnership(partnership), partnership.get_absolute_url())
+        return changes(on_partnership(partnership), partnership.get_absolute_url(), narrow=True)
