@@ -49,6 +49,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.text import Truncator
 
+from opendata import datapackage
 from partnerships.models import Body, Person, Seat, curated_models
 
 from . import rules, uploads
@@ -597,6 +598,14 @@ class PageCache(Part):
         cache.clear()  # the site's cache has a Redis database of its own (README)
 
 
+class DataPackages(Part):
+    """The downloadable data packages (/data/), which name every seat's holder: deleted; the
+    next download is built without the person."""
+
+    def remove(self):
+        datapackage.forget_all()
+
+
 class Erasure:
     """Erase one person: every part in turn, then log it, without the name."""
 
@@ -609,6 +618,7 @@ class Erasure:
         PersonRecord,
         PendingUploads,
         PageCache,
+        DataPackages,
     ]
 
     def __init__(self, person, user):

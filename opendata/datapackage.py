@@ -33,7 +33,9 @@ from partnerships.models import Area, Body, Document, Organisation, Partnership,
 
 NAME = "lsp-directory"
 CHUNK_SIZE = 2000
-KEEP = 2  # packages kept on disk: the newest, and the one a download may still be reading
+# Only the newest package is kept: a download still reading an older one keeps its open file
+# (POSIX), and no copy from before an erasure outlives the next package.
+KEEP = 1
 
 OGL = {
     "name": "OGL-UK-3.0",
@@ -310,6 +312,14 @@ def current():
                 os.unlink(temporary)
         _forget_old(folder, path)
     return path
+
+
+def forget_all():
+    """Delete every package built: the next request builds one from the data as it is (an
+    erasure calls this, as any package may name the person)."""
+    folder = Path(settings.DATA_PACKAGE_DIR)
+    for path in [*folder.glob(f"{NAME}-*.zip"), *folder.glob("*.part")]:
+        path.unlink(missing_ok=True)
 
 
 def _forget_old(folder, newest):

@@ -29,3 +29,10 @@ def empty_cache():
     from tests.cache_backend import empty
 
     empty()
+
+
+@pytest.fixture(autouse=True)
+def data_packages_apart(settings, tmp_path_factory):
+    """Each test builds its data packages (/data/) in a folder of its own."""
+    settings.DATA_PACKAGE_DIR = str(tmp_path_factory.mktemp("data-package"))
+    return settings.DATA_PACKAGE_DIR

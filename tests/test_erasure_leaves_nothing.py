@@ -4,10 +4,13 @@ holds their name, email or phone; and import files never wait longer than they m
 import csv
 import io
 import json
+import zipfile
 from datetime import timedelta
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
@@ -161,6 +164,16 @@ def uploads_holding(*texts):
     return found
 
 
+def packages_holding(*texts):
+    """Data packages on disk (/data/) whose unzipped files hold one of texts."""
+    found = []
+    for path in Path(settings.DATA_PACKAGE_DIR).glob("*"):
+        with zipfile.ZipFile(path) as package:
+            content = b"".join(package.read(name) for name in package.namelist()).lower()
+        found += [path.name for text in texts if text.lower().encode() in content]
+    return found
+
+
 def cache_holding(*texts):
     values = stored_values()  # pickled responses, in local memory or in Redis
     return [text for text in texts for value in values if text.encode() in value]
@@ -264,8 +277,9 @@ def test_after_erasure_no_table_session_cache_or_upload_holds_them(
     # An import naming them, previewed but never confirmed.
     preview = upload(client, seats_csv(role="Chair"), f"{NAME} update.csv")
     assert client.get(preview).status_code == 200
-    # A public page, cached.
+    # A public page, cached, and the data package downloaded.
     assert NAME in Client().get(partnership.get_absolute_url()).content.decode()
+    assert Client().get(reverse("data:package")).status_code == 200
 
     before = tables_holding(*TRACES)
     assert {table for table, _ in before} >= {
@@ -277,6 +291,7 @@ def test_after_erasure_no_table_session_cache_or_upload_holds_them(
     }, before
     assert uploads_holding(*TRACES)
     assert cache_holding(NAME)
+    assert packages_holding(NAME)
 
     # Erased from the admin, by a curator of their area, after the confirmation page.
     erase_url = reverse("admin:partnerships_person_erase", args=[person.pk])
@@ -287,6 +302,7 @@ def test_after_erasure_no_table_session_cache_or_upload_holds_them(
     assert sessions_holding(*TRACES) == []
     assert uploads_holding(*TRACES) == []
     assert cache_holding(*TRACES) == []
+    assert packages_holding(*TRACES) == []
     assert client.get(preview).status_code == 404
 
     # The reports about them are redacted, not lost; the one about the new holder stays.
