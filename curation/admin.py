@@ -13,29 +13,40 @@ from .admin_base import NEEDS_CHECKING, areas_covered
 from .models import Correction, CorrectionState
 
 STALE = {NEEDS_CHECKING: "yes"}
-# (what to do, the records it is about, the list's filter); counted over what the user may
-# change, one query each.
+
+
+def stale(records):
+    return records.stale()
+
+
+# (what to do, the records it is about, the list's filter, the records that filter shows);
+# counted over what the user may change, one query each.
 TASKS = [
-    ("Corrections from the public to review", Correction, {"state__exact": CorrectionState.NEW}),
-    ("Partnerships needing a check", Partnership, STALE),
-    ("Seats needing a check", Seat, STALE),
-    ("Networks needing a check", Network, STALE),
+    (
+        "Corrections from the public to review",
+        Correction,
+        {"state__exact": CorrectionState.NEW},
+        lambda corrections: corrections.filter(state=CorrectionState.NEW),
+    ),
+    ("Partnerships needing a check", Partnership, STALE, stale),
+    ("Seats needing a check", Seat, STALE, stale),
+    ("Vacant seats to fill", Seat, {"open": "vacant"}, lambda seats: seats.filter(vacant=True)),
+    (
+        "Terms ending within six months",
+        Seat,
+        {"open": "ending_soon"},
+        lambda seats: seats.ending_soon(),
+    ),
+    ("Networks needing a check", Network, STALE, stale),
 ]
-
-
-def waiting(model, params):
-    """The records of model that the list opened with params shows (before the rule)."""
-    if NEEDS_CHECKING in params:
-        return model._default_manager.stale()
-    return model._default_manager.filter(**params)
 
 
 def curation_tasks(request):
     tasks = []
-    for label, model, params in TASKS:
+    for label, model, params, records in TASKS:
         opts = model._meta
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
-        count = rules.changeable(waiting(model, params), request.user).count()
+        count = rules.changeable(records(model._default_manager.all()), request.user).count()
         query = "&".join(f"{key}={value}" for key, value in params.items())
         tasks.append({"label": label, "url": f"{url}?{query}", "count": count})
     return tasks

@@ -20,6 +20,7 @@ from curation.admin_base import (
 from curation.admin_erasure import ErasureAdmin
 
 from .choices import DocumentKind
+from .managers import ENDING_SOON_MONTHS
 from .models import (
     Area,
     Body,
@@ -129,6 +130,7 @@ class SeatInline(ScopedInline, admin.TabularInline):
     model = Seat
     fields = [
         "person",
+        "vacant",
         "sector",
         "organisation",
         "role",
@@ -137,6 +139,9 @@ class SeatInline(ScopedInline, admin.TabularInline):
         "end_date",
         "last_verified_on",
     ]
+    # A vacancy is opened, and filled, on the seat's own page, where its closing date and
+    # how to apply are: here it is only shown.
+    readonly_fields = ["vacant"]
     autocomplete_fields = ["person", "organisation"]
     show_change_link = True
     extra = 0
@@ -307,12 +312,33 @@ class CurrentSeatFilter(admin.SimpleListFilter):
         return queryset
 
 
+class OpenSeatFilter(admin.SimpleListFilter):
+    """Seats to fill: vacancies (whether or not their closing date has passed, as the
+    curator still has to record who got the seat), and held terms ending soon."""
+
+    title = "open seats"
+    parameter_name = "open"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("vacant", "Vacant"),
+            ("ending_soon", f"Term ends within {ENDING_SOON_MONTHS} months"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "vacant":
+            return queryset.filter(vacant=True)
+        if self.value() == "ending_soon":
+            return queryset.ending_soon()
+        return queryset
+
+
 @admin.register(Seat)
 class SeatAdmin(CuratedAdmin):
     # A body's name carries its partnership's, and one term column says the dates and whether
     # the seat is current: the list fits beside the filters at 1280 px.
     list_display = [
-        "person",
+        "holder",
         "body",
         "sector",
         "organisation",
@@ -324,6 +350,7 @@ class SeatAdmin(CuratedAdmin):
     list_filter = [
         region_filter("body__partnership__areas__region"),
         "sector",
+        OpenSeatFilter,
         CurrentSeatFilter,
         "organisation__is_womens_organisation",
         "body__kind",
@@ -348,8 +375,26 @@ class SeatAdmin(CuratedAdmin):
                 ]
             },
         ),
+        (
+            "Open seat",
+            {
+                "fields": ["vacant", "selection_closes", "how_to_apply"],
+                "description": (
+                    "Tick 'vacant' for a seat nobody holds yet, open for the voluntary and "
+                    "community sector to fill: leave the person empty, and say when the "
+                    "selection closes and how to apply. It is listed publicly under Get "
+                    "involved until the closing date. When the seat is filled, untick "
+                    "'vacant', choose the person, and clear the closing date and how to apply."
+                ),
+            },
+        ),
         VERIFICATION_FIELDSET,
     ]
+
+    @admin.display(description="person", ordering="person__name")
+    def holder(self, obj):
+        """The person, "Vacant" for an open seat, or that the name was removed."""
+        return obj.holder_name
 
     @admin.display(
         description="women's org", boolean=True, ordering="organisation__is_womens_organisation"
@@ -359,7 +404,13 @@ class SeatAdmin(CuratedAdmin):
 
     @admin.display(description="term", ordering="start_date")
     def term(self, obj):
-        """ "2 Jul 2007 to now" for a current seat; "... to 31 Mar 2010 (ended)" for a past one."""
+        """ "2 Jul 2007 to now" for a current seat; "... to 31 Mar 2010 (ended)" for a past one;
+        "open, closes 1 Dec 2026" for a vacancy."""
+        if obj.vacant:
+            if obj.selection_closes is None:
+                return "open"
+            closed = "closed" if obj.selection_closes < timezone.localdate() else "closes"
+            return f"open, {closed} {date_format(obj.selection_closes)}"
         start = f"{date_format(obj.start_date)} to " if obj.start_date else "until "
         if obj.end_date is None:
             return f"{start}now" if obj.start_date else "-"

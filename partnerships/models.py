@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -477,6 +478,28 @@ class Seat(Curated):
 
     def __str__(self):
         return f"{self.holder_name} on {self.body}"
+
+    def clean(self):
+        """A vacant seat has nobody in it; only a vacant seat has a closing date or a way to
+        apply. Said on the field, so a form shows it there rather than the database refusing
+        the row (vacant_seat_has_no_holder)."""
+        errors = {}
+        if self.vacant and self.person_id:
+            errors["person"] = (
+                "A vacant seat has nobody in it: remove the person, or untick 'vacant' "
+                "if the seat has been filled."
+            )
+        if not self.vacant:
+            if self.selection_closes:
+                errors["selection_closes"] = (
+                    "Only a vacant seat has a closing date: tick 'vacant', or clear the date."
+                )
+            if self.how_to_apply:
+                errors["how_to_apply"] = (
+                    "Only a vacant seat says how to apply: tick 'vacant', or clear this."
+                )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def holder_name(self):

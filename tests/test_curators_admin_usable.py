@@ -83,6 +83,8 @@ def test_a_curator_sees_their_areas_and_a_count_beside_each_task(client, curator
         "Corrections from the public to review": 2,
         "Partnerships needing a check": 2,
         "Seats needing a check": 2,
+        "Vacant seats to fill": 0,
+        "Terms ending within six months": 0,
         "Networks needing a check": 2,
     }
     assert "Seats needing a check</a>: <strong>2</strong>" in page
@@ -109,7 +111,7 @@ def test_the_admin_home_runs_the_same_queries_as_records_grow(client, curator):
         stale_records_in(HARTLEPOOL, 5)
         stale_records_in(CAMDEN, 5)
 
-    assert_constant_queries(client, reverse("admin:index"), grow, most=16)
+    assert_constant_queries(client, reverse("admin:index"), grow, most=18)  # a count per task
 
 
 # --- Another area's record is said to be outside their areas --------------------------------
