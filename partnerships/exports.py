@@ -28,8 +28,8 @@ downloaded CSV imports back unchanged.
   FilterSet's slug, filters.Described, which also writes the list's heading).
 - JSON: {"filters": the valid filters as codes, "description": the list's heading in words,
   "made_at": the moment (ISO 8601, UTC), "seats": [one object per seat]}, streamed like the
-  CSV. Written without a FilterSet (the `export_seats` command), filters and description
-  are null.
+  CSV; the `export_seats` command writes the same header from its options. Only a caller
+  that gives no FilterSet gets null filters and description.
 - Excel: start_date and end_date are date cells (a number formatted yyyy-mm-dd), so a
   spreadsheet sorts and filters them as dates; every other value is text.
 - Formula injection (OWASP): a CSV cell that starts with = + - @ tab, CR or LF gets a leading

@@ -21,6 +21,7 @@ from .widgets import LongSelect
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 CURRENT_PAST = [("current", "Current seats"), ("past", "Past seats"), ("all", "Current and past")]
+TERMS = [("vacant", "Vacant: open to applications"), ("ending", "Ending within six months")]
 
 
 def regions(request):
@@ -167,6 +168,7 @@ SECTOR_WORDS = {
     Sector.OTHER: "other-sector",
 }
 STATUS_WORDS = {"current": "current", "past": "past", "all": "current and past"}
+TERM_WORDS = {"vacant": ("vacant", ""), "ending": ("current", "ending within six months")}
 ORGANISATION_KIND_WORDS = {
     OrganisationKind.COUNCIL: "a council",
     OrganisationKind.HEALTH: "a health body",
@@ -179,6 +181,21 @@ ORGANISATION_KIND_WORDS = {
 
 
 class SeatFilter(Described, django_filters.FilterSet):
+    """The representatives list's filters, also its exports' and /api/v1/seats/.
+
+    Which seats, by `status` and `term`, on the day (today; the report may give another):
+
+    - status=current (the default): held seats current on the day (begun, not ended);
+      status=past: held seats that ended before it; status=all: every held seat, current,
+      past or not yet begun. A vacant seat (nobody in it yet) is never a held seat, so no
+      status gives vacancies.
+    - term=vacant: the open vacancies (Seat.objects.vacant: still taking applications on the
+      day), whatever the status; term=ending: the held seats ending within six months
+      (Seat.objects.ending_soon), which are current seats, whatever the status. A valid term
+      chooses the seats on its own: the status is then not applied, and not described.
+    - Every other filter (region, sector, body...) narrows either.
+    """
+
     region = RegionChoiceFilter(method="filter_region")
     area = AreaChoiceFilter(
         queryset=areas,
@@ -220,6 +237,9 @@ class SeatFilter(Described, django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         choices=CURRENT_PAST, method="filter_status", empty_label=None, label="Current or past"
     )
+    term = django_filters.ChoiceFilter(
+        choices=TERMS, method="filter_term", empty_label="Any term", label="Term"
+    )
     order = StableOrderingFilter(
         fields=(
             ("person__name", "name"),
@@ -243,21 +263,36 @@ class SeatFilter(Described, django_filters.FilterSet):
         model = Seat
         fields = []
 
-    def __init__(self, data=None, *args, **kwargs):
+    def __init__(self, data=None, *args, on=None, **kwargs):
+        """on: the day whose current, past, vacant or ending seats are chosen (today)."""
         # Current seats unless the user asks otherwise.
         data = data.copy() if data is not None else None
         if data is not None and not data.get("status"):
             data["status"] = "current"
+        self.on = on
         super().__init__(data, *args, **kwargs)
+
+    @property
+    def day(self):
+        return self.on or timezone.localdate()
+
+    def term_given(self):
+        """The valid term, or "": a refused one is left out, as every filter is."""
+        return self.valid_values().get("term", "")
 
     def describe(self, values):
         """'Current VCS seats on boards of Hartlepool Partnership held by women's
-        organisations representing a council in Hartlepool in the North East'."""
-        # No valid status (an unbound form, a refused value): no status filter applies.
-        words = [STATUS_WORDS[values.get("status", "all")]]
+        organisations representing a council in Hartlepool in the North East';
+        'Vacant VCS seats in the North East'."""
+        if values.get("term"):
+            status, ending = TERM_WORDS[values["term"]]
+        else:
+            # No valid status (an unbound form, a refused value): no status filter applies.
+            status, ending = STATUS_WORDS[values.get("status", "all")], ""
+        words = [status]
         if values.get("sector"):
             words.append(SECTOR_WORDS[values["sector"]])
-        words.append("seats")
+        words += ["seats", ending]
         bodies = ""
         if values.get("theme"):
             bodies = f"on {Theme(values['theme']).label.lower()} themed groups"
@@ -292,7 +327,9 @@ class SeatFilter(Described, django_filters.FilterSet):
         if values.get("organisation_kind"):
             parts.append(f"{values['organisation_kind']}-organisations")
         parts.append({"yes": "womens", "no": "not-womens"}.get(values.get("womens")))
-        if values.get("status") in ("past", "all"):
+        if values.get("term"):
+            parts.append({"vacant": "vacant", "ending": "ending-soon"}[values["term"]])
+        elif values.get("status") in ("past", "all"):
             parts.append(values["status"])
         return [part for part in parts if part]
 
@@ -306,12 +343,18 @@ class SeatFilter(Described, django_filters.FilterSet):
         return queryset.filter(organisation__is_womens_organisation=value == "yes")
 
     def filter_status(self, queryset, name, value):
-        today = timezone.localdate()
+        if self.term_given():
+            return queryset  # the term chooses the seats
         if value == "current":
-            return queryset.current(today)
+            return queryset.current(self.day)
         if value == "past":
-            return queryset.past(today)
-        return queryset
+            return queryset.past(self.day)
+        return queryset.held()
+
+    def filter_term(self, queryset, name, value):
+        if value == "vacant":
+            return queryset.vacant(self.day)
+        return queryset.ending_soon(self.day)
 
 
 class PartnershipFilter(Described, django_filters.FilterSet):

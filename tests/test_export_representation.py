@@ -34,6 +34,7 @@ from .factories import (
     PersonFactory,
     SeatFactory,
     ThemedGroupFactory,
+    VacancyFactory,
     area,
 )
 
@@ -513,15 +514,18 @@ def command_output(tmp_path, name, *args, **options):
         {"body_kind": "themed_group", "theme": "crime_and_disorder"},
         {"organisation_kind": "police", "womens": "no"},
         {"status": "past"},
+        {"term": "vacant", "sector": "vcs"},
+        {"term": "ending", "region": "north-east"},
     ],
 )
 def test_the_command_writes_what_the_web_sends(client, directory, tmp_path, options):
     query = f"?{urlencode(options)}" if options else ""  # the options are named as the list's
     assert command_output(tmp_path, "seats.csv", **options) == download(client, "csv", query)[1]
-    # JSON: the same seats; the command's file does not say its filters (it has no FilterSet).
+    # JSON: the same seats, and it names its filters and description as the web's does.
     written = json.loads(command_output(tmp_path, "seats.json", **options))
-    assert written["seats"] == exported(client, "json", query)
-    assert written["filters"] is None
+    web = json.loads(download(client, "json", query)[1])
+    assert written["seats"] == web["seats"]
+    assert (written["filters"], written["description"]) == (web["filters"], web["description"])
     # An .xlsx carries its own time stamps: compare the cells.
     written = command_output(tmp_path, "seats.data", format="xlsx", **options)
     assert read_rows("xlsx", written) == exported(client, "xlsx", query)
@@ -602,3 +606,92 @@ def test_export_queries_are_constant(client, directory, fmt, query, most):
     large = export_queries(client, url)
     assert small == large, f"{url}: {small} queries, then {large} after the data grew"
     assert large <= most, f"{url}: {large} queries, more than {most}"
+
+
+# Vacant seats and terms ending soon (issue 12, point 3)
+
+
+def seats_by_term():
+    """Hartlepool (North East): two open vacancies, a closed one, a term ending within six
+    months, one ending later, a current and a past seat; Camden (London): an open vacancy."""
+    today = timezone.localdate()
+    day = datetime.timedelta(days=1)
+    hartlepool = BoardFactory(
+        partnership=PartnershipFactory(name="Hartlepool Partnership", areas=[area("E06000001")])
+    )
+    camden = BoardFactory(
+        partnership=PartnershipFactory(name="One Camden", areas=[area("E09000007")])
+    )
+    return {
+        "open": VacancyFactory(body=hartlepool, selection_closes=today),
+        "no closing date": VacancyFactory(body=hartlepool, selection_closes=None),
+        "closed": VacancyFactory(body=hartlepool, selection_closes=today - day),
+        "ending": SeatFactory(body=hartlepool, end_date=today + 30 * day),
+        "ending later": SeatFactory(body=hartlepool, end_date=today + 400 * day),
+        "current": SeatFactory(body=hartlepool),
+        "past": SeatFactory(body=hartlepool, end_date=today - day),
+        "london": VacancyFactory(body=camden),
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("?term=vacant", {"open", "no closing date", "london"}),
+        ("?term=vacant&region=north-east", {"open", "no closing date"}),
+        ("?term=vacant&status=past", {"open", "no closing date", "london"}),  # the term rules
+        ("?term=ending", {"ending"}),
+        ("?term=ending&status=all", {"ending"}),
+        ("?status=all", {"ending", "ending later", "current", "past"}),  # held seats only
+        ("?status=current", {"ending", "ending later", "current"}),
+        ("?status=past", {"past"}),
+        ("?term=sometimes", {"ending", "ending later", "current"}),  # refused: left out
+    ],
+)
+def test_term_gives_exactly_those_seats_in_the_list_every_download_and_the_api(
+    client, query, expected
+):
+    seats = seats_by_term()
+    ids = sorted(seats[name].pk for name in expected)
+    cache.clear()
+    listed_ids = client.get(f"/representatives/{query}").context["page_obj"].paginator.object_list
+    assert sorted(seat.pk for seat in listed_ids) == ids
+    api = client.get(f"/api/v1/seats/{query}&page_size=100")
+    if "sometimes" in query:
+        assert api.status_code == 400  # the API refuses a bad value outright
+    else:
+        assert sorted(seat["id"] for seat in api.json()["results"]) == ids
+    vacancies = sum(seats[name].vacant for name in expected)
+    for fmt in ("csv", "xlsx", "json"):
+        rows = exported(client, fmt, query)
+        assert len(rows) == len(ids), fmt
+        assert sum(row["person"] == "" for row in rows) == vacancies, fmt  # nobody in a vacancy
+
+
+def test_a_vacancy_shows_how_to_apply_and_the_list_says_its_term(client):
+    seats_by_term()
+    cache.clear()
+    response = client.get("/representatives/?term=vacant&sector=vcs&region=north-east")
+    text = response.content.decode()
+    assert "<h1>Vacant VCS seats in the North East: 2</h1>" in text
+    assert "Ask Hartlepool Voluntary Development Agency" in text
+    assert f"apply by {timezone.localdate():%-d %B %Y}" in text and "no closing date" in text
+    response = client.get("/representatives/?term=ending&sector=vcs&region=north-east")
+    assert "<h1>Current VCS seats ending within six months in the North East: 1</h1>" in (
+        response.content.decode()
+    )
+    _, content = download(client, "json", "?term=vacant&sector=vcs&region=north-east")
+    header = json.loads(content)
+    assert header["filters"] == {
+        "region": "north-east",
+        "sector": "vcs",
+        "status": "current",
+        "term": "vacant",
+    }
+    assert header["description"] == "Vacant VCS seats in the North East"
+    response, _ = download(client, "csv", "?term=ending&region=north-east")
+    day = timezone.localdate().isoformat()
+    assert (
+        f'filename="representatives-north-east-ending-soon-{day}.csv"'
+        in (response["Content-Disposition"])
+    )

@@ -22,6 +22,7 @@ FILTER_OPTIONS = {
     "--organisation-kind": ("organisation_kind", None),
     "--womens": ("womens", None),
     "--status": ("status", None),
+    "--term": ("term", None),
     "--order": ("order", None),
 }
 
@@ -35,7 +36,8 @@ class Command(BaseCommand):
     help = (
         "Export representatives (seats) exactly as /representatives/export.csv, .xlsx or "
         ".json would for the same filters: the same rows, order and columns, contact "
-        "details only where published. Current seats unless --status says otherwise."
+        "details only where published. Current seats unless --status or --term says "
+        "otherwise."
     )
 
     def add_arguments(self, parser):
@@ -57,10 +59,10 @@ class Command(BaseCommand):
         kind = options["format"] or self.format_for(file)
         if file == "-" and kind == "xlsx":
             raise CommandError("An Excel file is binary: give a file name, not -.")
-        queryset = self.filtered_seats(options)
+        filterset = self.filtered_seats(options)
         if file == "-":
             try:
-                for chunk in self.chunks(kind, queryset, bom):
+                for chunk in self.chunks(kind, filterset, bom):
                     self.stdout.write(chunk, ending="")
                 self.stdout.flush()
             except BrokenPipeError:
@@ -68,7 +70,7 @@ class Command(BaseCommand):
                 # /dev/null so that Python's final flush does not complain either.
                 os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return
-        self.write_file(Path(file), kind, queryset, bom)
+        self.write_file(Path(file), kind, filterset, bom)
         if options["verbosity"]:
             self.stdout.write(f"Wrote {file} ({kind}, {Path(file).stat().st_size:,} bytes).")
 
@@ -78,8 +80,8 @@ class Command(BaseCommand):
         return extension if extension in FORMATS else "csv"
 
     def filtered_seats(self, options):
-        """SeatFilter on a query built from the options; a bad value is an error here,
-        where the web list would leave it out and say so."""
+        """SeatFilter on a query built from the options, as the web list builds it; a bad
+        value is an error here, where the web list would leave it out and say so."""
         data = QueryDict(mutable=True)
         option_for = {}
         for option, (field, _) in FILTER_OPTIONS.items():
@@ -93,15 +95,16 @@ class Command(BaseCommand):
                 for field, errors in filterset.form.errors.items()
             ]
             raise CommandError("; ".join(problems))
-        return filterset.qs
+        return filterset
 
     @staticmethod
-    def chunks(kind, queryset, bom):
+    def chunks(kind, filterset, bom):
+        """The JSON names its filters and description, as the web download's does."""
         if kind == "json":
-            return exports.json_chunks(queryset)
-        return exports.csv_chunks(queryset, bom=bom)
+            return exports.json_chunks(filterset.qs, filterset)
+        return exports.csv_chunks(filterset.qs, bom=bom)
 
-    def write_file(self, path, kind, queryset, bom):
+    def write_file(self, path, kind, filterset, bom):
         """Write beside FILE, then rename: a failed export never leaves half a file."""
         directory = path.resolve().parent
         if not directory.is_dir():
@@ -110,10 +113,10 @@ class Command(BaseCommand):
         try:
             if kind == "xlsx":
                 with os.fdopen(handle, "wb") as out:
-                    exports.write_xlsx(queryset, out)
+                    exports.write_xlsx(filterset.qs, out, title=filterset.description)
             else:
                 with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-                    for chunk in self.chunks(kind, queryset, bom):
+                    for chunk in self.chunks(kind, filterset, bom):
                         out.write(chunk)
             os.chmod(partial, 0o666 & ~current_umask())
             os.replace(partial, path)
