@@ -118,9 +118,11 @@ def test_seats_held_now_and_in_the_past(demo):
     assert past.count() > 100
     for seat in past.select_related("body"):
         # Each past seat was handed on to someone who holds it now.
-        assert seat.body.seats.current(on=TODAY).filter(
-            start_date=seat.end_date + datetime.timedelta(days=1)
-        ).exists()
+        assert (
+            seat.body.seats.current(on=TODAY)
+            .filter(start_date=seat.end_date + datetime.timedelta(days=1))
+            .exists()
+        )
     starts = Seat.objects.held().values_list("start_date", flat=True)
     assert min(starts) >= datetime.date(2005, 1, 1)
     assert max(starts) <= datetime.date(2024, 12, 31)
