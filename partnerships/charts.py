@@ -1,5 +1,6 @@
-"""Bar charts drawn on the server as SVG: plain functions that lay out bars and labels in a
-viewBox, for templates/partnerships/_bar_chart.svg to draw. No JavaScript.
+"""Charts drawn on the server as SVG: plain functions that lay out bars, lines and labels in
+a viewBox, for templates/partnerships/_bar_chart.svg and _line_chart.svg to draw. No
+JavaScript.
 
 The charts scale to their container (viewBox, width 100%), so every label is laid out
 inside the viewBox. Colour is never the only cue: each bar carries a text label, and the
@@ -10,6 +11,8 @@ white (WCAG 1.4.11); ratios are noted.
 Text (region names come from the database) is returned as plain strings; the template
 escapes it. Coordinates are returned as strings so no locale setting can change them.
 """
+
+import math
 
 WIDTH = 360  # viewBox units; about one unit per CSS pixel on a 360 px phone
 BAR_AREA = 190  # the longest bar; the rest of the width holds its value label
@@ -225,4 +228,78 @@ def cen_funding_chart(cens):
         desc=" ".join(sentences),
         groups=groups,
         maximum=100,
+    )
+
+
+# The line chart's plot area, in viewBox units: room at the left for the scale's labels
+# and below for the years.
+PLOT_LEFT, PLOT_TOP, PLOT_HEIGHT = 40, 10, 180
+YEAR_LABELS = 6  # at most this many years are labelled under the line; every year has a dot
+
+
+def line_chart(*, chart_id, title, desc, points, colour=PURPLE):
+    """One series as a line with a dot at each point, on a scale from 0.
+
+    points: [{"label": str (a year), "value": number or None}], in order; None is no data:
+        no dot, and the line breaks there rather than pretending to know.
+    Returns a dict of everything templates/partnerships/_line_chart.svg draws."""
+    values = [float(point["value"]) for point in points if point["value"] is not None]
+    maximum = nice_maximum(max(values, default=0))
+    width = WIDTH - PLOT_LEFT - 10
+    step = width / (len(points) - 1) if len(points) > 1 else 0
+    bottom = PLOT_TOP + PLOT_HEIGHT
+
+    def x_of(i):
+        return PLOT_LEFT + (step * i if len(points) > 1 else width / 2)
+
+    def y_of(value):
+        return bottom - PLOT_HEIGHT * min(value, maximum) / maximum
+
+    lines, texts, dots, paths, run = [], [], [], [], []
+    for value in (0, maximum / 2, maximum):  # the scale, with light lines across
+        y = y_of(value)
+        lines.append({"x1": num(PLOT_LEFT), "y1": num(y), "x2": num(WIDTH - 10), "y2": num(y)})
+        texts.append(label(PLOT_LEFT - 4, y + 4, f"{value:g}%", size=11, anchor="end"))
+    every = max(1, math.ceil(len(points) / YEAR_LABELS))
+    for i, point in enumerate(points):
+        x = x_of(i)
+        if i % every == 0 or i == len(points) - 1:
+            texts.append(label(x, bottom + 16, point["label"], size=11, anchor="middle"))
+        if point["value"] is None:
+            if run:
+                paths.append(run)
+            run = []
+            continue
+        y = y_of(float(point["value"]))
+        dots.append({"cx": num(x), "cy": num(y)})
+        run.append(f"{num(x)},{num(y)}")
+    if run:
+        paths.append(run)
+    return {
+        "id": chart_id,
+        "title": title,
+        "desc": desc,
+        "view_box": f"0 0 {num(WIDTH)} {num(bottom + 26)}",
+        "colour": colour,
+        "lines": lines,
+        "texts": texts,
+        "dots": dots,
+        "polylines": [" ".join(run) for run in paths if len(run) > 1],
+    }
+
+
+def over_time_chart(points, *, place):
+    """Women's organisations' share of VCS seats on the same day of each year.
+    points: the report's YearPoints; place: "England" or the region's name."""
+    sentences = [
+        f"{point.on.year}: {point.share}"
+        + (f" of {point.vcs_seats} VCS seats" if point.vcs_seats else "")
+        for point in points
+    ]
+    day = points[-1].on
+    return line_chart(
+        chart_id="chart-over-time",
+        title=f"Women's organisations' share of VCS seats on {day.day} {day:%B} each year, {place}",
+        desc="; ".join(sentences) + "." if sentences else "No year to show.",
+        points=[{"label": str(point.on.year), "value": point.share.value} for point in points],
     )

@@ -49,6 +49,7 @@ page at a time (Report.partnership_page); for England it shows the counts, with 
 each region's report.
 """
 
+import calendar
 import datetime
 import math
 import re
@@ -74,6 +75,7 @@ from .models import Body, Organisation, Partnership, Region, Seat
 
 STATUSES = ("current", "past", "all")
 PARTNERSHIPS_PER_PAGE = 200  # rows of the region page's partnership table and lists
+OVER_TIME_YEARS = 60  # the most years the "Over time" series covers, the latest
 
 
 def round_half_up(value, places):
@@ -245,6 +247,7 @@ class Figures:
     regions: list = field(default_factory=list)  # a partnership's regions' Figures
     vcs_seats: int = 0
     womens_seats: int = 0
+    vacant_seats: int | None = 0  # open VCS vacancies; None when the report is dated
     vcs_organisations: int = 0
     womens_organisations: int = 0
     partnerships: int = 0
@@ -299,6 +302,8 @@ class Figures:
 
     def add_seats(self, other):
         self.vcs_seats += other.vcs_seats
+        if self.vacant_seats is not None and other.vacant_seats is not None:
+            self.vacant_seats += other.vacant_seats
         self.verified.update(other.verified)
         self.womens_seats += other.womens_seats
         self.partnerships += 1
@@ -318,6 +323,7 @@ class Figures:
             "womens_organisations": self.womens_organisations,
             "womens_organisation_share": self.organisation_share.as_json(),
             "gap_points": None if self.gap is None else float(self.gap),
+            "vacant_vcs_seats": self.vacant_seats,
             "seats_last_verified": self.freshness.as_json(),
             "organisations_last_verified": self.organisation_freshness.as_json(),
             "links": self.links,
@@ -417,7 +423,9 @@ class CenFigures:
 
 @dataclass
 class Report:
-    as_of: datetime.date
+    as_of: datetime.date  # the day whose seats are counted
+    today: datetime.date  # the day of the organisations' register
+    over_time: list  # YearPoint, one per year
     region: Region | None
     body_kind: str
     status: str
@@ -428,6 +436,11 @@ class Report:
     boards_without: list  # partnership Figures, or None when boards are filtered out
     themed_groups_without: list  # (partnership Figures, [group names]), or None
     cens: CenFigures
+
+    @property
+    def dated(self):
+        """Whether the seats counted are of another day than today."""
+        return self.as_of != self.today
 
     @property
     def counts_boards(self):
@@ -489,10 +502,12 @@ class Report:
         counts = {"counts_boards": self.counts_boards, "counts_groups": self.counts_groups}
         return {
             "as_of": self.as_of.isoformat(),
+            "organisations_as_of": self.today.isoformat(),
             "filters": {
                 "region": self.region.slug if self.region else None,
                 "body_kind": self.body_kind or None,
                 "status": self.status,
+                "on": self.as_of.isoformat() if self.dated else None,
             },
             "nation": self.nation.as_json(**counts),
             "regions": [region.as_json(**counts) for region in self.regions],
@@ -526,6 +541,7 @@ class Report:
                 }
             ),
             "cens": self.cens.as_json(),
+            "over_time": [point.as_json() for point in self.over_time],
         }
 
 
@@ -562,33 +578,45 @@ class Links:
     Built for thousands of rows: each URL is reversed once and the query strings are the
     same as urlencode() would make, in the same order."""
 
-    def __init__(self, *, region, body_kind, status):
-        self.region, self.body_kind, self.status = region, body_kind, status
+    def __init__(self, *, region, body_kind, status, on=None):
+        """on: the day of a dated report (not today). The lists show today's seats, so a
+        dated report's seat counts link to nothing: no list would match them."""
+        self.region, self.body_kind, self.status, self.on = region, body_kind, status, on
         self.representatives = reverse("partnerships:representative_list")
         self.report_page = reverse("report:representation")
+        self.get_involved = reverse("involved:get_involved")
         self.partnership = url_for_slugs("partnerships:partnership")
         tail = {"status": status}
         if body_kind:
             tail["body_kind"] = body_kind
+        if on:
+            tail["on"] = on.isoformat()
         self.tail = urlencode(tail)
+        self.bodies = f"&body_kind={body_kind}" if body_kind else ""
         self.vcs = urlencode({"sector": Sector.VCS})
 
     def report(self, *, region):
-        """A region's report, with the same seat filters."""
+        """A region's report, with the same seat filters (and day)."""
         return f"{self.report_page}?region={slug_in_query(region)}&{self.tail}"
 
     def for_figures(self, *, region=None, partnership=None):
-        """The VCS seats and women's-organisation seats of England, a region (by slug) or
-        a partnership (by slug)."""
+        """The VCS seats, women's-organisation seats and open VCS vacancies of England, a
+        region (by slug) or a partnership (by slug), and how to apply for the vacancies.
+        A dated report has none of these: the lists and vacancies are today's."""
+        if self.on:
+            return {}
         if partnership:
             where = f"&partnership={slug_in_query(partnership)}"
         elif region:
             where = f"&region={slug_in_query(region)}"
         else:
             where = ""
+        seats = f"{self.representatives}?{self.vcs}{where}"
         return {
-            "vcs_seats": f"{self.representatives}?{self.vcs}{where}&{self.tail}",
+            "vcs_seats": f"{seats}&{self.tail}",
             "womens_seats": f"{self.representatives}?{self.vcs}&womens=yes{where}&{self.tail}",
+            "vacant_seats": f"{seats}&term=vacant{self.bodies}",
+            "get_involved": f"{self.get_involved}?{where[1:]}" if where else self.get_involved,
         }
 
     def cens(self, **extra):
@@ -599,14 +627,15 @@ class Links:
         return f"{reverse('networks:network_list')}?{urlencode(query)}"
 
 
-def vcs_seats_by_body(*, body_kind, status):
-    """VCS seats and women's-organisation seats per body, and the VCS seats by the date each
-    was last verified, chosen by the representatives list's own FilterSet so the counts
-    match the lists they link to. One query: {body id: [vcs, womens, {date: seats}]}."""
+def vcs_seats_by_body(*, body_kind, status, on):
+    """Held VCS seats and women's-organisation seats per body, and the VCS seats by the date
+    each was last verified, chosen by the representatives list's own FilterSet (on the day)
+    so the counts match the lists they link to; never a vacancy. One query:
+    {body id: [vcs, womens, {date: seats}]}."""
     data = {"sector": Sector.VCS, "status": status}
     if body_kind:
         data["body_kind"] = body_kind
-    seats = SeatFilter(data, queryset=Seat.objects.all()).qs
+    seats = SeatFilter(data, queryset=Seat.objects.held(), on=on).qs
     rows = (
         seats.order_by()
         .values("body_id", "last_verified_on")
@@ -623,6 +652,18 @@ def vcs_seats_by_body(*, body_kind, status):
         counts[1] += womens
         counts[2][verified_on] = vcs
     return by_body
+
+
+def vacant_vcs_seats_by_body(*, body_kind, on):
+    """Open VCS vacancies per body, as the representatives list's term=vacant chooses them.
+    One query: {body id: vacancies}."""
+    data = {"sector": Sector.VCS, "term": "vacant"}
+    if body_kind:
+        data["body_kind"] = body_kind
+    seats = SeatFilter(data, queryset=Seat.objects.all(), on=on).qs
+    return dict(
+        seats.order_by().values("body_id").annotate(n=Count("pk")).values_list("body_id", "n")
+    )
 
 
 def partnership_regions():
@@ -667,7 +708,8 @@ def vcs_organisations():
         by_region[region_id].add(organisation_id)
     seat_holders = defaultdict(set)
     rows = (
-        Seat.objects.filter(organisation__in=Organisation.objects.vcs().values("pk"))
+        Seat.objects.held()
+        .filter(organisation__in=Organisation.objects.vcs().values("pk"))
         .order_by()
         .values_list("body__partnership_id", "organisation_id")
         .distinct()
@@ -718,16 +760,92 @@ def cen_figures(*, region, links):
     )
 
 
-def representation_report(*, region=None, body_kind="", status="current", today=None):
-    """The whole report, for one region or for England, in a fixed number of queries."""
+@dataclass(frozen=True)
+class YearPoint:
+    """Women's organisations' share of the VCS seats held on one day."""
+
+    on: datetime.date
+    vcs_seats: int
+    womens_seats: int
+
+    @property
+    def share(self):
+        return Share(self.womens_seats, self.vcs_seats)
+
+    def as_json(self):
+        value = self.share.value
+        return {
+            "on": self.on.isoformat(),
+            "vcs_seats": self.vcs_seats,
+            "womens_seats": self.womens_seats,
+            "share": None if value is None else str(value),
+        }
+
+
+def same_day(day, year):
+    """The day's month and day in another year; 29 February is 28 February in other years."""
+    if day.month == 2 and day.day == 29 and not calendar.isleap(year):
+        return datetime.date(year, 2, 28)
+    return day.replace(year=year)
+
+
+def held_between(first, last):
+    """Held on some day from first to last: begun on or before last (or no start recorded)
+    and not ended before first. held_between(day, day) is Seat.objects.current(day)'s rule,
+    as a condition one query can count for many days at once
+    (test_representation_over_time checks that the two agree)."""
+    return (Q(start_date__isnull=True) | Q(start_date__lte=last)) & (
+        Q(end_date__isnull=True) | Q(end_date__gte=first)
+    )
+
+
+def held_on(day):
+    return held_between(day, day)
+
+
+def over_time(*, region, body_kind, on):
+    """Women's organisations' share of the VCS seats held on the same day of each year,
+    from the year the earliest of these seats began to the day's own year (at most
+    OVER_TIME_YEARS years, the latest), for England or the region, on the bodies chosen.
+    Two queries whatever the size of the data or the number of years: the first year,
+    then one conditional count per year and series, in one pass over the seats."""
+    seats = Seat.objects.held().vcs()
+    if region is not None:
+        seats = seats.in_region(region)
+    if body_kind:
+        seats = seats.filter(body__kind=body_kind)
+    first = seats.order_by().aggregate(first=Min("start_date"))["first"]
+    start = min(first.year if first else on.year, on.year)
+    start = max(start, on.year - OVER_TIME_YEARS + 1)
+    days = [same_day(on, year) for year in range(start, on.year + 1)]
+    womens = Q(organisation__is_womens_organisation=True)
+    counts = {}
+    for i, day in enumerate(days):
+        counts[f"vcs_{i}"] = Count("pk", filter=held_on(day))
+        counts[f"womens_{i}"] = Count("pk", filter=held_on(day) & womens)
+    # Only the seats that can count on some day of the series are read.
+    figures = seats.order_by().filter(held_between(days[0], days[-1])).aggregate(**counts)
+    return [
+        YearPoint(on=day, vcs_seats=figures[f"vcs_{i}"], womens_seats=figures[f"womens_{i}"])
+        for i, day in enumerate(days)
+    ]
+
+
+def representation_report(*, region=None, body_kind="", status="current", on=None, today=None):
+    """The whole report, for one region or for England, in a fixed number of queries.
+    on: the day whose seats are counted (today by default); the organisations are always
+    today's register, and the open vacancies are given only for today."""
     today = today or timezone.localdate()
+    on = on or today
+    dated = on != today
     status = status if status in STATUSES else "current"
     body_kind = body_kind if body_kind in BodyKind.values else ""
-    links = Links(region=region, body_kind=body_kind, status=status)
+    links = Links(region=region, body_kind=body_kind, status=status, on=on if dated else None)
 
     regions = {r.pk: r for r in Region.objects.order_by("name")}
     regions_of, areas_of = partnership_regions()
-    seats = vcs_seats_by_body(body_kind=body_kind, status=status)
+    seats = vcs_seats_by_body(body_kind=body_kind, status=status, on=on)
+    vacancies = None if dated else vacant_vcs_seats_by_body(body_kind=body_kind, on=on)
     bodies = Body.objects.order_by("name").values_list("pk", "partnership_id", "kind", "name")
     if body_kind:
         bodies = bodies.filter(kind=body_kind)
@@ -747,6 +865,9 @@ def representation_report(*, region=None, body_kind="", status="current", today=
         for pk, r in regions.items()
     }
     nowhere = Figures(name="No region recorded")
+    if dated:
+        for figures in [*region_figures.values(), nowhere]:
+            figures.vacant_seats = None
     partnerships = {}
     for pk, name, slug in Partnership.objects.order_by("name").values_list("pk", "name", "slug"):
         partnerships[pk] = Figures(
@@ -756,6 +877,7 @@ def representation_report(*, region=None, body_kind="", status="current", today=
             regions=[region_figures[r] for r in regions_of.get(pk, ())] or [nowhere],
             url=links.partnership(slug),
             links=links.for_figures(partnership=slug),
+            vacant_seats=None if dated else 0,
         )
 
     # Seats, boards and themed groups, body by body.
@@ -767,6 +889,8 @@ def representation_report(*, region=None, body_kind="", status="current", today=
         figures.vcs_seats += vcs
         figures.womens_seats += womens_seats
         figures.verified.update(verified)
+        if vacancies is not None:
+            figures.vacant_seats += vacancies.get(body_id, 0)
         if kind == BodyKind.BOARD:
             figures.partnerships_with_board = 1
             board_has_womens[partnership_id] |= womens_seats > 0
@@ -780,7 +904,7 @@ def representation_report(*, region=None, body_kind="", status="current", today=
 
     # VCS organisations: the partnership's own, then its region's, then England's.
     region_organisations = defaultdict(set, organisations_by_region)
-    nation = Figures(name="England", links=links.for_figures())
+    nation = Figures(name="England", links=links.for_figures(), vacant_seats=None if dated else 0)
     for pk, figures in partnerships.items():
         local = set(seat_holders.get(pk, ()))
         for area_id in areas_of.get(pk, ()):
@@ -811,7 +935,9 @@ def representation_report(*, region=None, body_kind="", status="current", today=
     shown_ids = {id(p) for p in shown}
 
     return Report(
-        as_of=today,
+        as_of=on,
+        today=today,
+        over_time=over_time(region=region, body_kind=body_kind, on=on),
         region=region,
         body_kind=body_kind,
         status=status,

@@ -11,9 +11,11 @@ come from the same report); `?region=` narrows it as it narrows the page.
 """
 
 import django_filters
+from django import forms
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 
 from . import charts
 from .choices import BodyKind
@@ -23,10 +25,37 @@ from .report import SOURCES, representation_report
 from .views import querystring_without_page
 
 
+class DayField(forms.DateField):
+    """A day as YYYY-MM-DD, today or earlier: the figures are of records, not forecasts."""
+
+    default_error_messages = {
+        "invalid": "Enter a day as YYYY-MM-DD, for example 2008-11-29.",
+        "future": "Choose today or an earlier day: the report counts what is recorded, "
+        "and cannot say who will hold a seat.",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", ["%Y-%m-%d"])
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+        super().__init__(**kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(self.error_messages["future"], code="future")
+
+
+class DayFilter(django_filters.DateFilter):
+    field_class = DayField
+
+
 class ReportFilter(django_filters.FilterSet):
     """The representatives list's filters that apply to the report, with the same names,
     choices, labels and behaviour, so a report's links open the lists behind its numbers.
-    The report reads the valid values from its form and counts seats through SeatFilter."""
+    The report reads the valid values from its form and counts seats through SeatFilter.
+
+    `on` is the report's own: the day whose seats are counted (today when not given). The
+    lists show today's seats, so a report of another day links its seat counts to none."""
 
     region = RegionChoiceFilter(method="filter_region")
     body_kind = django_filters.ChoiceFilter(
@@ -39,8 +68,24 @@ class ReportFilter(django_filters.FilterSet):
         choices=CURRENT_PAST, method="filter_status", empty_label=None, label="Current or past"
     )
 
+    on = DayFilter(
+        method="filter_on",
+        label="On the day",
+        help_text="YYYY-MM-DD; empty for today.",
+    )
+
     filter_region = SeatFilter.filter_region
     filter_status = SeatFilter.filter_status
+
+    def filter_on(self, queryset, name, value):
+        return queryset  # read by filter_status, through `day`
+
+    @property
+    def day(self):
+        return self.form.cleaned_data.get("on") or timezone.localdate()
+
+    def term_given(self):
+        return ""  # the report has no term filter: it counts held seats
 
     class Meta:
         model = Seat
@@ -62,6 +107,7 @@ class ReportFilter(django_filters.FilterSet):
             "region": cleaned.get("region"),
             "body_kind": cleaned.get("body_kind") or "",
             "status": cleaned.get("status") or "current",
+            "on": cleaned.get("on"),
         }
 
 
@@ -84,6 +130,9 @@ def representation(request):
             "querystring": querystring,
             "region_chart": charts.region_share_chart(report.regions),
             "cen_chart": charts.cen_funding_chart(report.cens),
+            "over_time_chart": charts.over_time_chart(
+                report.over_time, place=report.region.name if report.region else "England"
+            ),
             "json_url": f"{reverse('report:representation_json')}?{querystring}",
             "sources": SOURCES,
             "crumbs": [("Home", reverse("partnerships:home")), ("Representation report", None)],
