@@ -233,7 +233,7 @@ def cen_funding_chart(cens):
 
 # The line chart's plot area, in viewBox units: room at the left for the scale's labels
 # and below for the years.
-PLOT_LEFT, PLOT_TOP, PLOT_HEIGHT = 40, 10, 180
+PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, PLOT_HEIGHT = 40, 20, 10, 180
 YEAR_LABELS = 6  # at most this many years are labelled under the line; every year has a dot
 
 
@@ -245,7 +245,7 @@ def line_chart(*, chart_id, title, desc, points, colour=PURPLE):
     Returns a dict of everything templates/partnerships/_line_chart.svg draws."""
     values = [float(point["value"]) for point in points if point["value"] is not None]
     maximum = nice_maximum(max(values, default=0))
-    width = WIDTH - PLOT_LEFT - 10
+    width = WIDTH - PLOT_LEFT - PLOT_RIGHT  # room at the right for half the last year
     step = width / (len(points) - 1) if len(points) > 1 else 0
     bottom = PLOT_TOP + PLOT_HEIGHT
 
@@ -258,12 +258,14 @@ def line_chart(*, chart_id, title, desc, points, colour=PURPLE):
     lines, texts, dots, paths, run = [], [], [], [], []
     for value in (0, maximum / 2, maximum):  # the scale, with light lines across
         y = y_of(value)
-        lines.append({"x1": num(PLOT_LEFT), "y1": num(y), "x2": num(WIDTH - 10), "y2": num(y)})
+        lines.append(
+            {"x1": num(PLOT_LEFT), "y1": num(y), "x2": num(WIDTH - PLOT_RIGHT), "y2": num(y)}
+        )
         texts.append(label(PLOT_LEFT - 4, y + 4, f"{value:g}%", size=11, anchor="end"))
     every = max(1, math.ceil(len(points) / YEAR_LABELS))
     for i, point in enumerate(points):
         x = x_of(i)
-        if i % every == 0 or i == len(points) - 1:
+        if (len(points) - 1 - i) % every == 0:  # counted from the last, always labelled
             texts.append(label(x, bottom + 16, point["label"], size=11, anchor="middle"))
         if point["value"] is None:
             if run:

@@ -78,6 +78,10 @@ def public_pages(partnership):
         "organisation": seat.organisation.get_absolute_url(),
         "representation report": "/representation/",
         "representation report for a region": "/representation/?region=north-east",
+        "representation report of another day": "/representation/?region=london&on=2008-02-29",
+        "representation report with a bad day": "/representation/?on=2008-02-30",
+        "vacant seats": "/representatives/?term=vacant&sector=vcs&region=north-east",
+        "terms ending soon": "/representatives/?term=ending",
         "not found": "/partnerships/no-such-partnership/",
     }
 
