@@ -15,8 +15,9 @@ person's request" (Seat.holder_name).
 
 Cost: for each model, one query for its latest FEED_SIZE versions within the feed's scope
 (ORDER BY history_date DESC LIMIT, on simple-history's index), each annotated with the id of
-its previous version; one for those previous versions; one per hop to the pages that show
-them. A fixed number, however long the history.
+its previous version; one for those previous versions; one per public many-to-many field
+(areas, members) of both; one per hop to the pages that show them. A fixed number, however
+long the history.
 """
 
 import datetime
@@ -39,6 +40,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
+from simple_history.utils import get_m2m_reverse_field_name
 
 from curation import rules
 from partnerships.models import Body, Curated, Partnership, Region, Seat, curated_models
@@ -201,7 +203,26 @@ def _instance(row):
     return instance
 
 
-def _changed(model, row, previous):
+def _linked(model, history_ids):
+    """{history_id: {many-to-many field: frozenset of ids}} for the versions history_ids, for
+    the model's tracked many-to-many fields that are shown publicly (areas, members): each
+    version keeps its own copy of them. One query per field."""
+    history = model.history.model
+    linked = {history_id: {} for history_id in history_ids}
+    for field in history._history_m2m_fields:
+        if not field.help_text.startswith("Shown publicly"):
+            continue
+        copies = getattr(history, field.name).model
+        other = f"{get_m2m_reverse_field_name(field)}_id"
+        for history_id in linked:
+            linked[history_id][field] = set()
+        rows = copies._base_manager.filter(history_id__in=history_ids)
+        for history_id, pk in rows.values_list("history_id", other):
+            linked[history_id][field].add(pk)
+    return linked
+
+
+def _changed(model, row, previous, linked):
     """What happened, naming the public fields that changed since the previous version."""
     if row.history_type != "~":
         return f"{ACTIONS[row.history_type].capitalize()}."
@@ -212,8 +233,10 @@ def _changed(model, row, previous):
         for field in shown_fields(model)
         if getattr(row, field.attname) != getattr(previous, field.attname)
     ]
+    now, before = linked.get(row.history_id, {}), linked.get(previous.history_id, {})
+    names += [str(field.verbose_name) for field in now if now[field] != before.get(field)]
     if not names:
-        return "Updated; no field listed here changed (its areas or members may have)."
+        return "Saved again; none of its public details changed."
     return f"Changed: {', '.join(names)}."
 
 
@@ -252,21 +275,22 @@ def changes(scope, fallback, *, narrow=False):
         rows = _versions(model, condition, narrow)
         previous = model.history.model.objects.in_bulk({row.previous_id for row in rows} - {None})
         placed = _placed(model, rows)
+        linked = _linked(model, [row.history_id for row in rows] + list(previous))
         for row in rows:
             instance, owner = placed[row.history_id]
-            found.append((row, model, previous.get(row.previous_id), instance, owner))
+            found.append((row, model, previous.get(row.previous_id), instance, owner, linked))
     found.sort(key=lambda item: (item[0].history_date, item[0].history_id), reverse=True)
     return [
         Change(
             title=f"{_kind(model, instance)} {ACTIONS[row.history_type]}: {_label(instance)}",
-            summary=escape(_changed(model, row, previous)),
+            summary=escape(_changed(model, row, previous, linked)),
             link=owner.get_absolute_url() if hasattr(owner, "get_absolute_url") else fallback,
             date=row.history_date,
             guid=uuid.uuid5(
                 uuid.NAMESPACE_URL, f"lsp-directory/{model._meta.label}/{row.history_id}"
             ).urn,
         )
-        for row, model, previous, instance, owner in found[:FEED_SIZE]
+        for row, model, previous, instance, owner, linked in found[:FEED_SIZE]
     ]
 
 

@@ -149,6 +149,24 @@ def test_a_removed_record_is_still_listed_and_links_somewhere_that_works(client,
     assert urlsplit(removed["link"]).path == "/"
 
 
+def test_a_change_of_areas_or_members_is_named(client, hartlepool):
+    hartlepool.areas.add(area(CAMDEN))
+    newest = feed(client, ENGLAND)[0]
+    assert newest["title"] == "Partnership changed: Hartlepool Partnership"
+    assert newest["summary"] == "Changed: areas."
+    network = NetworkFactory(name="Hartlepool CEN", partnership=hartlepool)
+    network.members.add(OrganisationFactory())
+    newest = feed(client, ENGLAND)[0]
+    assert newest["title"] == "Community Empowerment Network changed: Hartlepool CEN"
+    assert newest["summary"] == "Changed: members."
+
+
+def test_a_save_that_changes_nothing_public_says_so(client, hartlepool):
+    hartlepool.is_demo = True  # shown only as a banner, not a field of the record
+    hartlepool.save()
+    assert feed(client, ENGLAND)[0]["summary"] == "Saved again; none of its public details changed."
+
+
 def test_a_vacancy_reads_as_a_vacant_seat(client, hartlepool):
     VacancyFactory(body=hartlepool.bodies.get())
     assert feed(client, ENGLAND)[0]["title"] == (
@@ -342,7 +360,8 @@ def test_each_feed_runs_a_fixed_number_of_queries_however_long_the_history(clien
     for url in [ENGLAND, NORTH_EAST, partnership_feed(hartlepool)]:
         counts[url] = assert_constant_queries(client, url, grow)
     # Per model: its versions, and the previous versions of those that changed (here a
-    # partnership, organisations, seats and networks); per hop to the page that shows a
-    # record (a document: two); the region or partnership. No more as the history grows.
-    assert counts == {ENGLAND: 17, NORTH_EAST: 18, partnership_feed(hartlepool): 14}
+    # partnership, organisations, seats and networks); their areas and members; per hop to
+    # the page that shows a record (a document: two); the region or partnership. No more as
+    # the history grows.
+    assert counts == {ENGLAND: 21, NORTH_EAST: 22, partnership_feed(hartlepool): 17}
     assert queries_for(client, ENGLAND) == counts[ENGLAND]
