@@ -14,7 +14,7 @@ from curation.services import person_erase
 from networks.choices import NetworkKind
 from opendata.feeds import FEED_SIZE
 from partnerships.choices import DocumentKind, OrganisationKind, Sector
-from partnerships.models import Person, Seat
+from partnerships.models import Person, Region, Seat
 
 from .factories import (
     BoardFactory,
@@ -268,6 +268,20 @@ def test_a_region_feed_holds_only_records_reaching_its_areas(client, hartlepool,
     assert "Camden" in london and "Hartlepool" not in london and regional.name not in london
     england = " ".join(titles(client, ENGLAND))
     assert "Camden" in england and "Hartlepool" in england
+
+
+def test_a_region_feed_follows_a_regional_network_and_a_removed_seat(client, hartlepool):
+    NetworkFactory(
+        name="North East Women's Forum",
+        kind=NetworkKind.WOMENS_FORUM,
+        region=Region.objects.get(slug="north-east"),
+        areas=[area(CAMDEN)],  # an odd record: it reaches London through its area
+    )
+    Seat.objects.get(person__name="Ann Smith").delete()
+    north_east = titles(client, NORTH_EAST)
+    assert "Women's forum added: North East Women's Forum" in north_east
+    assert north_east[0] == "Seat removed: Ann Smith on Hartlepool Board, Hartlepool Partnership"
+    assert "Women's forum added: North East Women's Forum" in titles(client, LONDON)
 
 
 def test_a_partnership_feed_holds_the_partnership_its_bodies_seats_documents_and_networks(
