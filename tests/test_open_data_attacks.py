@@ -627,3 +627,32 @@ def test_an_erasure_during_a_package_build_leaves_no_package_naming_them(
     assert status == 200
     for path in Path(data_packages_apart).iterdir():
         assert b"bea private" not in package_bytes(path).lower(), path
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason=(
+        "curation/erasure.py FreeText strikes the person from TextFields only, and "
+        "Seat.how_to_apply is a CharField (300): a vacancy whose how_to_apply says 'Ask Bea "
+        "Private, bea.private@example.org, 07700 900123' (the help text asks for who runs "
+        "the selection and how to reach them) keeps her name, email and phone after she is "
+        "erased, in the API, the data package and /get-involved/, and in the seat's "
+        "history. Strike how_to_apply too (FreeText.fields: the TextFields and "
+        "Seat.how_to_apply, e.g. a `free_text` tuple on the model), live and historical."
+    ),
+)
+def test_an_erased_persons_contact_in_a_vacancys_how_to_apply_is_struck(client, hartlepool_curator):
+    records = directory()
+    vacancy = records["vacancy"]
+    vacancy.how_to_apply = f"Ask Bea Private, {PRIVATE_EMAIL}, {PRIVATE_PHONE}"
+    vacancy.save()
+    person_erase(person=Person.objects.get(pk=records["person"].pk), user=hartlepool_curator)
+    texts = api_texts(client, records["person"].pk, records["seat"].pk)
+    texts.append(client.get("/get-involved/").content.decode())
+    texts.append(package_bytes(datapackage.current()).decode())
+    texts.append(
+        " ".join(Seat.history.filter(id=vacancy.pk).values_list("how_to_apply", flat=True))
+    )
+    for text in texts:
+        for trace in ("Bea Private", PRIVATE_EMAIL, PRIVATE_PHONE):
+            assert trace not in text
