@@ -656,3 +656,18 @@ def test_an_erased_persons_contact_in_a_vacancys_how_to_apply_is_struck(client, 
     for text in texts:
         for trace in ("Bea Private", PRIVATE_EMAIL, PRIVATE_PHONE):
             assert trace not in text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['=HYPERLINK("https://evil.example/","Apply")', "+1+cmd|' /C calc'!A0", "@SUM(1+1)", "-2+3"],
+)
+def test_a_formula_in_how_to_apply_is_not_a_formula_in_the_data_package(client, text):
+    VacancyFactory(how_to_apply=text)
+    response = client.get(reverse("data:package"))
+    package = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    seats = package.read("seats.csv").decode()
+    assert f"'{text}" in seats or f"\"'{text}" in seats.replace('""', '"')
+    for line in seats.splitlines()[1:]:
+        for cell in line.split(","):
+            assert not cell.startswith(("=", "+", "@")), cell
