@@ -15,6 +15,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
 from curation.imports import file_import
 from curation.models import Correction
@@ -369,12 +370,14 @@ def test_a_hostile_how_to_apply_is_shown_as_text_or_an_http_link(client, text):
     assert api["Content-Type"] == "application/json"  # JSON: the text as it was typed
     assert api["X-Content-Type-Options"] == "nosniff"
     assert api.json()["results"][0]["how_to_apply"] == text
-    for page in ["/get-involved/", board.partnership.get_absolute_url()]:
+    listed = reverse("partnerships:representative_list") + "?term=vacant"
+    for page in ["/get-involved/", board.partnership.get_absolute_url(), listed]:
         html = client.get(page).content.decode()
         lowered = html.lower().replace(" ", "")
         for scheme in ("javascript:", "data:", "vbscript:"):
             assert f'href="{scheme}' not in lowered, (page, scheme)
             assert f"href='{scheme}" not in lowered, (page, scheme)
+        assert escape(text)[:10] in html, page  # shown, as text
         assert "<script>alert" not in html and "<img src=x" not in html
         assert 'onmouseover="alert' not in html
 
@@ -671,3 +674,15 @@ def test_a_formula_in_how_to_apply_is_not_a_formula_in_the_data_package(client, 
     for line in seats.splitlines()[1:]:
         for cell in line.split(","):
             assert not cell.startswith(("=", "+", "@")), cell
+
+
+def test_a_person_with_no_seat_yet_is_not_in_the_api(client):
+    """A curator adds a person before their seat: until then nothing public names them."""
+    seatless = PersonFactory(name="Cat Seatless", email="cat@example.org", publish_contact=True)
+    directory()
+    assert client.get(reverse("api:person-detail", args=[seatless.pk])).status_code == 404
+    listed = client.get(reverse("api:person-list") + "?page_size=1000").content.decode()
+    assert "Cat Seatless" not in listed
+    response = client.get(reverse("data:package"))
+    package = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    assert b"Cat Seatless" not in b"".join(package.read(n) for n in package.namelist())
