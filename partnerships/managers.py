@@ -200,6 +200,12 @@ class DocumentQuerySet(CuratedQuerySet):
     def gender_equality_schemes(self):
         return self.filter(kind=DocumentKind.GES)
 
+    def with_is_due(self, on=None):
+        """Each record marked `is_due` when schemes_due(on) lists it: the same rule, within
+        the same query."""
+        due = self.model.objects.schemes_due(on).filter(pk=models.OuterRef("pk"))
+        return self.annotate(is_due=models.Exists(due))
+
     def for_due_list(self):
         return self.select_related("organisation").order_by(
             models.F("ends").asc(nulls_first=True), "organisation__name", "pk"

@@ -1,7 +1,7 @@
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -123,8 +123,7 @@ def partnership_detail(request, slug):
         "ending_soon_months": ENDING_SOON_MONTHS,
         "schemes": Document.objects.gender_equality_schemes()
         .filter(organisation__in=local_organisations)
-        # Which are due, by the one rule (schemes_due), within the same query.
-        .annotate(is_due=Exists(Document.objects.schemes_due().filter(pk=OuterRef("pk"))))
+        .with_is_due()
         .select_related("organisation")
         .order_by("organisation__name"),
         "infrastructure": infrastructure,
