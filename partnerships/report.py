@@ -5,9 +5,21 @@ Networks (CENs).
 
 Definitions (the page's "How these figures are made" section says the same in plain words):
 
-- A *VCS seat* is a seat whose sector is VCS, on a board or themed group, selected by the
-  representatives list's own filters (status: current by default, past, or all; body kind),
-  so every count equals the list its link opens.
+- A *VCS seat* is a held seat whose sector is VCS, on a board or themed group, selected by
+  the representatives list's own filters (status: current by default, past, or all held
+  seats; body kind), so every count equals the list its link opens. A vacant seat (nobody
+  in it yet) is never counted as held: beside the held seats, England, each region and
+  each partnership give their open vacant VCS seats (the list's term=vacant), linked to
+  that list and to /get-involved/.
+- *On a day* (`on`, today by default): current seats are those held on that day (begun on
+  or before it, or with no start recorded, and not ended before it), past seats those
+  that ended before it. The organisations are always today's register, which is not
+  dated; the open vacancies are given for today only, and a dated report's seat counts
+  link to no list (the lists show today's seats).
+- *Over time*: women's organisations' share of the VCS seats held on the same day of each
+  year (29 February is 28 February in other years), from the year the earliest of those
+  seats began to the day's year, at most OVER_TIME_YEARS years; England's or the region's
+  seats, on the bodies chosen, whatever the status.
 - A *women's-organisation seat* is a VCS seat held on behalf of an organisation marked as a
   women's organisation. A board or themed group "has a women's-organisation representative"
   when it has at least one such seat (of the chosen status).
