@@ -22,6 +22,7 @@ from .factories import (
     PartnershipFactory,
     SeatFactory,
     ThemedGroupFactory,
+    VacancyFactory,
     area,
 )
 from .querycount import assert_constant_queries
@@ -326,6 +327,30 @@ def test_partnership_page_queries_are_constant(client):
 def test_list_page_queries_are_constant(client, url):
     partnership = full_partnership()
     assert_constant_queries(client, url, grow_partnership(partnership), most=12)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/representatives/?term=vacant",
+        "/representatives/?term=vacant&sector=vcs&region=north-east&order=partnership",
+        "/representatives/?term=ending&status=past",
+    ],
+)
+def test_vacant_and_ending_lists_run_the_same_queries_as_they_grow(client, url):
+    partnership = full_partnership()
+    board = partnership.bodies.get(kind="board")
+    soon = datetime.date.today() + datetime.timedelta(days=60)
+
+    def grow():
+        for _ in range(5):
+            VacancyFactory(body=board)
+            VacancyFactory(body=ThemedGroupFactory(partnership=partnership), selection_closes=None)
+            SeatFactory(body=board, end_date=soon)
+
+    VacancyFactory(body=board)
+    SeatFactory(body=board, end_date=soon)
+    assert_constant_queries(client, url, grow, most=12)
 
 
 def test_organisation_and_network_page_queries_are_constant(client):
