@@ -278,3 +278,45 @@ def test_camdens_curator_cannot_see_or_change_hartlepools_vacancy(client, camden
     assert response.status_code == 200 and "body" in field_errors(response)
     ours.refresh_from_db()
     assert ours.body != theirs.body
+
+
+# --- In a real browser -----------------------------------------------------------------------
+
+PASSWORD = "a long curator passphrase 2026"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_curator_fills_a_vacancy_without_javascript_and_is_told_where_it_went_wrong(
+    live_server, no_js_page, areas
+):
+    from .browser import axe_violations
+
+    seat = vacancy_in(HARTLEPOOL)
+    holder = SeatFactory(body=seat.body, role="Chair").person
+    curator, _ = curator_setup(username="hartlepool-cvs", area_codes=[HARTLEPOOL])
+    curator.user.set_password(PASSWORD)
+    curator.user.save()
+    page = no_js_page
+    page.goto(live_server.url + "/admin/login/")
+    page.get_by_label("Username").fill("hartlepool-cvs")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    assert "Vacant seats to fill: 1" in page.locator("#curation-tasks").inner_text()
+    page.get_by_role("link", name="Vacant seats to fill").click()
+    page.get_by_role("link", name="Vacant").first.click()
+
+    assert page.get_by_role("heading", name="Open seat").is_visible()
+    page.get_by_label("Person:").select_option(label=holder.name)
+    page.get_by_role("button", name="Save", exact=True).click()
+    error = page.locator(".form-row.field-person .errorlist")
+    assert "A vacant seat has nobody in it" in error.inner_text()
+    assert axe_violations(page, context="#content") == []
+
+    page.get_by_label("Vacant").uncheck()
+    page.get_by_label("Selection closes:").fill("")
+    page.get_by_label("How to apply:").fill("")
+    page.get_by_role("button", name="Save", exact=True).click()
+    assert "was changed successfully" in page.locator(".messagelist").inner_text()
+    seat.refresh_from_db()
+    assert not seat.vacant and seat.person == holder and not seat.how_to_apply
