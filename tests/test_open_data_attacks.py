@@ -686,3 +686,31 @@ def test_a_person_with_no_seat_yet_is_not_in_the_api(client):
     response = client.get(reverse("data:package"))
     package = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     assert b"Cat Seatless" not in b"".join(package.read(n) for n in package.namelist())
+
+
+def test_a_curator_of_part_of_a_region_cannot_give_a_network_the_region_in_the_admin(
+    client, hartlepool_curator
+):
+    from partnerships.models import Region
+
+    client.force_login(hartlepool_curator)
+    ours = NetworkFactory(name="Hartlepool CEN")
+    ours.areas.set([area(HARTLEPOOL)])
+    north_east = Region.objects.get(code=NORTH_EAST)
+    data = {
+        "name": "Hartlepool CEN",
+        "slug": ours.slug,
+        "kind": "cen",
+        "region": north_east.pk,
+        "status": "active",
+        "funding": "funded",
+    }
+    url = reverse("admin:networks_network_change", args=[ours.pk])
+    response = client.post(url, data)
+    assert response.status_code == 200  # the form again
+    assert "region" in response.context["adminform"].form.errors
+    ours.refresh_from_db()
+    assert ours.region is None
+    response = client.post(reverse("admin:networks_network_add"), {**data, "slug": "ne-net"})
+    assert response.status_code == 200
+    assert not Network.objects.filter(region=north_east).exists()
