@@ -43,6 +43,7 @@ from django.utils.html import escape
 from simple_history.utils import get_m2m_reverse_field_name
 
 from curation import rules
+from partnerships.filters import region_words
 from partnerships.models import Body, Curated, Partnership, Region, Seat, curated_models
 
 FEED_SIZE = 50
@@ -343,10 +344,10 @@ class RegionChanges(ChangesFeed):
         return get_object_or_404(Region, slug=slug)
 
     def title(self, region):
-        return f"Changes in {region.name} – LSP Directory"
+        return f"Changes in {region_words(region)} – LSP Directory"
 
     def subtitle(self, region):
-        return f"The latest changes to the public records of {region.name}."
+        return f"The latest changes to the public records of {region_words(region)}."
 
     def link(self, region):
         return region.get_absolute_url()
