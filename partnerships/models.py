@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -479,27 +479,57 @@ class Seat(Curated):
     def __str__(self):
         return f"{self.holder_name} on {self.body}"
 
-    def clean(self):
-        """A vacant seat has nobody in it; only a vacant seat has a closing date or a way to
-        apply. Said on the field, so a form shows it there rather than the database refusing
-        the row (vacant_seat_has_no_holder)."""
+    def clean_fields(self, exclude=None):
+        """Field checks, then the open seat's: a vacant seat has nobody in it; only a vacant
+        seat has a closing date or a way to apply. Each is said on its field, so a form shows
+        it there rather than the database refusing the row (vacant_seat_has_no_holder); here
+        rather than in clean(), which does not know which fields a form leaves out (the seat
+        rows of a body's or a person's page do not show the closing date or how to apply, nor
+        a person's page the person), and so that those say on the row what to do instead."""
         errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        left_out = set(exclude or ())
+        for field, beside, elsewhere in self.open_seat_problems(
+            shows_vacant="vacant" not in left_out
+        ):
+            if field in errors:
+                continue  # its value is already refused
+            key = NON_FIELD_ERRORS if field in left_out else field
+            errors.setdefault(key, []).append(elsewhere if field in left_out else beside)
+        if errors:
+            raise ValidationError(errors)
+
+    def open_seat_problems(self, shows_vacant=True):
+        """(field, said beside it, said where it is not shown) for each broken rule."""
         if self.vacant and self.person_id:
-            errors["person"] = (
-                "A vacant seat has nobody in it: remove the person, or untick 'vacant' "
-                "if the seat has been filled."
+            yield (
+                "person",
+                "A vacant seat has nobody in it: remove the person, or untick 'vacant' if "
+                "the seat has been filled."
+                if shows_vacant
+                else "A vacant seat has nobody in it: leave the person empty here, and open "
+                "the seat to fill it (untick 'vacant' there and choose the person).",
+                "This seat is marked vacant, so it has nobody in it: open the seat to fill it "
+                "(untick 'vacant' there and choose the person).",
             )
         if not self.vacant:
             if self.selection_closes:
-                errors["selection_closes"] = (
-                    "Only a vacant seat has a closing date: tick 'vacant', or clear the date."
+                yield (
+                    "selection_closes",
+                    "Only a vacant seat has a closing date: tick 'vacant', or clear the date.",
+                    "This seat is held, but has a closing date for applications: open the seat "
+                    "and clear it (only a vacant seat has one).",
                 )
             if self.how_to_apply:
-                errors["how_to_apply"] = (
-                    "Only a vacant seat says how to apply: tick 'vacant', or clear this."
+                yield (
+                    "how_to_apply",
+                    "Only a vacant seat says how to apply: tick 'vacant', or clear this.",
+                    "This seat is held, but says how to apply: open the seat and clear it "
+                    "(only a vacant seat says how to apply).",
                 )
-        if errors:
-            raise ValidationError(errors)
 
     @property
     def holder_name(self):

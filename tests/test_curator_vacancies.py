@@ -177,9 +177,56 @@ def test_a_vacancy_given_a_person_on_the_bodys_page_is_refused_not_a_server_erro
             data[f"seats-{i}-vacant"] = "on"
     response = client.post(reverse("admin:partnerships_body_change", args=[body.pk]), data)
     assert response.status_code == 200
-    assert "A vacant seat has nobody in it" in response.content.decode()
+    assert "A vacant seat has nobody in it: leave the person empty here" in (
+        response.content.decode()
+    )
     seat.refresh_from_db()
     assert seat.vacant and seat.person is None
+
+
+def inline_data(prefix, rows, parent_field, parent):
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": str(len(rows)),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for i, row in enumerate(rows):
+        data.update(
+            {
+                f"{prefix}-{i}-id": row.pk,
+                f"{prefix}-{i}-{parent_field}": parent.pk,
+                f"{prefix}-{i}-person": row.person_id or "",
+                f"{prefix}-{i}-body": row.body_id,
+                f"{prefix}-{i}-sector": row.sector,
+                f"{prefix}-{i}-role": row.role,
+            }
+        )
+    return data
+
+
+def test_a_held_seat_left_with_a_way_to_apply_is_explained_on_the_pages_that_list_it(
+    client, hartlepool
+):
+    """A held seat that still has a closing date or a way to apply (written before the rule,
+    or by an import onto an erased holder's seat): the body's and the person's pages, whose
+    seat rows do not show those fields, say what to do with it, rather than failing."""
+    body = board_in(HARTLEPOOL)
+    seat = SeatFactory(body=body, how_to_apply="Ask the CVS", selection_closes=SOON)
+    said = "open the seat and clear"
+    data = {"partnership": body.partnership.pk, "kind": body.kind, "theme": "", "name": body.name}
+    data |= inline_data("seats", [seat], "body", body)
+    response = client.post(reverse("admin:partnerships_body_change", args=[body.pk]), data)
+    assert response.status_code == 200 and said in response.content.decode()
+    person = seat.person
+    data = {"name": person.name, "email": person.email, "phone": person.phone}
+    data |= {"publish_contact": "on"} | inline_data("seats", [seat], "person", person)
+    response = client.post(reverse("admin:partnerships_person_change", args=[person.pk]), data)
+    assert response.status_code == 200 and said in response.content.decode()
+    # On the seat's own page, each is said beside its field.
+    data = form_data(body, person=person.pk, how_to_apply="Ask", selection_closes=SOON)
+    errors = field_errors(client.post(admin_url("change", seat.pk), data))
+    assert set(errors) == {"selection_closes", "how_to_apply"}
 
 
 # --- The list ------------------------------------------------------------------------------
