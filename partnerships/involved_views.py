@@ -4,10 +4,19 @@ Schemes due for renewal, on which public bodies should consult them."""
 from django.shortcuts import render
 from django.urls import reverse
 
+from .filters import region_words
 from .involved_filters import OpenSeatFilter, SchemeFilter
 from .managers import ENDING_SOON_MONTHS, SCHEME_DUE_MONTHS
 from .models import Document, Seat
 from .views import paginate, querystring_without_page
+
+
+def filtered_region(filterset):
+    """The region filtered on, as the site names it in a sentence ("the North East",
+    "London"), or "" when the list is not filtered by region."""
+    cleaned = getattr(filterset.form, "cleaned_data", None) or {}
+    region = cleaned.get("region")
+    return region_words(region) if region else ""
 
 
 def get_involved(request):
@@ -20,6 +29,7 @@ def get_involved(request):
             "filter": filterset,
             "page_obj": paginate(request, filterset.qs),
             "querystring": querystring_without_page(request),
+            "in_region": filtered_region(filterset),
             "ending_soon_months": ENDING_SOON_MONTHS,
             "crumbs": [("Home", reverse("partnerships:home")), ("Get involved", None)],
         },
@@ -36,6 +46,7 @@ def schemes_due(request):
             "filter": filterset,
             "page_obj": paginate(request, filterset.qs),
             "querystring": querystring_without_page(request),
+            "in_region": filtered_region(filterset),
             "due_months": SCHEME_DUE_MONTHS,
             "crumbs": [
                 ("Home", reverse("partnerships:home")),

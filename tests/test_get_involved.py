@@ -173,8 +173,8 @@ def test_filters_by_region_and_partnership_say_so_and_share_by_link(client):
 
     page = open_seats_page(client, "?region=north-east").content.decode()
     assert "Hartlepool seat" in page and "Camden seat" not in page
-    assert "<title>Seats open or opening soon in North East" in page
-    assert "<h1>Seats open or opening soon in North East</h1>" in page
+    assert "<title>Seats open or opening soon in the North East" in page
+    assert "<h1>Seats open or opening soon in the North East</h1>" in page
 
     page = open_seats_page(client, f"?partnership={camden.slug}").content.decode()
     assert "Camden seat" in page and "Hartlepool seat" not in page
@@ -233,7 +233,7 @@ def test_the_schemes_due_page_lists_each_bodys_due_scheme_with_what_to_do(client
 
     page = client.get(reverse("involved:schemes_due") + "?region=north-east").content.decode()
     assert "Hartlepool Borough Council" in page and "Metropolitan Police" not in page
-    assert "<h1>Gender Equality Schemes due in North East</h1>" in page
+    assert "<h1>Gender Equality Schemes due in the North East</h1>" in page
 
 
 def test_the_schemes_due_page_runs_the_same_queries_as_schemes_grow(client):
@@ -271,7 +271,7 @@ def test_a_womens_group_finds_an_open_seat_and_how_to_apply_on_a_phone(
     page.get_by_label("Region").select_option(label="North East")
     page.get_by_role("button", name="Apply filters").click()
     assert page.get_by_role("heading", level=1).inner_text() == (
-        "Seats open or opening soon in North East"
+        "Seats open or opening soon in the North East"
     )
     seat = page.locator("article", has_text="Vacant seat: Hartlepool Board")
     assert "Ask Hartlepool Voluntary Development Agency" in seat.inner_text()
