@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import QueryDict
+from django.utils import timezone
 
 log = logging.getLogger(__name__)
 CACHE_ERRORS = (redis.exceptions.RedisError, OSError)
@@ -148,7 +149,10 @@ def cached_until_data_changes(view, *, filterset=None, params=None):
             return view(request, *args, **kwargs)
         query = understood.normalise(request.GET)
         parameters = urlencode(sorted(query.lists()), doseq=True)
-        digest = hashlib.sha256(f"{request.path}?{parameters}|{data_stamp()}".encode()).hexdigest()
+        # Today's date too: pages say what is current, ending soon or open "today".
+        day = timezone.localdate().isoformat()
+        seen = f"{request.path}?{parameters}|{data_stamp()}|{day}"
+        digest = hashlib.sha256(seen.encode()).hexdigest()
         key = f"page:{view.__module__}.{view.__name__}:{digest}"
         cached = _cache_call(cache.get, key)
         if cached is not None:

@@ -160,7 +160,9 @@ class BodyViewSet(OpenData):
 
 class SeatViewSet(OpenData):
     """Seats on boards and themed groups, with who holds them; the filters of the
-    representatives list (current seats unless `status` says otherwise)."""
+    representatives list: current seats unless `status` says otherwise (`all`: every held
+    seat, current and past); `term=vacant` gives the open vacancies, `term=ending` the held
+    seats whose term ends within six months."""
 
     queryset = Seat.objects.for_public()
     serializer_class = serializers.SeatSerializer

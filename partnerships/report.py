@@ -83,6 +83,7 @@ from networks.models import Network
 
 from .choices import BodyKind, OrganisationKind, Sector
 from .filters import SeatFilter
+from .managers import held_between
 from .models import Body, Organisation, Partnership, Region, Seat
 
 STATUSES = ("current", "past", "all")
@@ -799,16 +800,6 @@ def same_day(day, year):
     if day.month == 2 and day.day == 29 and not calendar.isleap(year):
         return datetime.date(year, 2, 28)
     return day.replace(year=year)
-
-
-def held_between(first, last):
-    """Held on some day from first to last: begun on or before last (or no start recorded)
-    and not ended before first. held_between(day, day) is Seat.objects.current(day)'s rule,
-    as a condition one query can count for many days at once
-    (test_representation_over_time checks that the two agree)."""
-    return (Q(start_date__isnull=True) | Q(start_date__lte=last)) & (
-        Q(end_date__isnull=True) | Q(end_date__gte=first)
-    )
 
 
 def held_on(day):

@@ -31,6 +31,21 @@ def test_a_second_visit_costs_one_query(client, url):
     assert second == 1  # the data stamp
 
 
+def test_a_page_cached_yesterday_is_made_again_today(client, monkeypatch):
+    """What is current, ending soon or still open depends on the day, not only the data."""
+    import datetime
+
+    from django.utils import timezone
+
+    SeatFactory(end_date=datetime.date(2026, 12, 1))
+    url = "/representatives/?status=all"
+    queries(client, url)
+    assert queries(client, url)[0] == 1
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: tomorrow)
+    assert queries(client, url)[0] > 1
+
+
 def test_a_saved_record_shows_at_once(client):
     seat = SeatFactory(role="Member")
     url = seat.body.partnership.get_absolute_url()
