@@ -158,7 +158,10 @@ def test_with_no_open_seat_the_page_says_so_and_whom_to_ask(client, hartlepool, 
         assert ">Hartlepool Voluntary Development Agency</a> when the next one is" in seats
     else:
         assert "ask your local Council for Voluntary Service when the next one is" in seats
-    assert 'href="/get-involved/?region=north-east">seats open across the North East region</a>' in seats
+    assert (
+        'href="/get-involved/?region=north-east">seats open across the North East region</a>'
+        in seats
+    )
     assert "<article" not in seats
     assert "open now</a>: your group could stand" not in page_html(client, hartlepool)
 
@@ -209,8 +212,8 @@ def test_the_schemes_due_are_marked_with_what_a_group_can_ask(client, hartlepool
     assert "ask what evidence it used and whom it consulted" in schemes
     assert "ask to be consulted on the next one" in schemes
     assert (
-        '<a href="/gender-equality-schemes/?region=north-east">schemes due in the North East region</a>'
-        in (schemes)
+        '<a href="/gender-equality-schemes/?region=north-east">'
+        "schemes due in the North East region</a>" in schemes
     )
 
 
