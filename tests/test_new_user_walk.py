@@ -306,3 +306,22 @@ def test_the_api_docs_tables_stack_on_a_phone(live_server, phone_page, directory
         assert table["stacked"] and table["labelled"]
         assert "table-cell" not in table["cells"]
     assert_no_horizontal_scroll(phone_page)
+
+
+def test_open_seats_headings_say_whose_board_for_a_reader_moving_by_heading(
+    live_server, page, directory
+):
+    """Many partnerships call their board "Executive Board": on the list of every
+    partnership's seats, each seat's heading names its partnership too."""
+    board = BoardFactory(partnership=directory["camden"], name="Executive Board")
+    VacancyFactory(body=board, role="VCS representative")
+    page.goto(live_server.url + reverse("involved:get_involved"))
+    assert [text for level, text in headings(page) if level == 2] == [
+        "Term ending: Hartlepool Partnership Board, VCS representative",
+        "Vacant seat: Executive Board, VCS representative on Camden Together",
+        # A board already named after its partnership is not named twice.
+        "Vacant seat: Hartlepool Partnership Board, VCS representative",
+    ]
+    assert page.get_by_role(
+        "heading", name=re.compile(r"Executive Board, VCS representative\s+on Camden Together")
+    ).is_visible()
