@@ -325,3 +325,14 @@ def test_open_seats_headings_say_whose_board_for_a_reader_moving_by_heading(
     assert page.get_by_role(
         "heading", name=re.compile(r"Executive Board, VCS representative\s+on Camden Together")
     ).is_visible()
+
+
+def test_the_empty_lists_say_where_nothing_is_open(live_server, phone_page, directory):
+    phone_page.goto(live_server.url + address(directory, "no open seats"))
+    assert "No VCS seat in London is recorded as open or ending soon." in (
+        phone_page.locator("main").inner_text()
+    )
+    phone_page.goto(live_server.url + address(directory, "no schemes due"))
+    assert "No Gender Equality Scheme recorded in London is due." in (
+        phone_page.locator("main").inner_text()
+    )
