@@ -45,7 +45,7 @@ from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.text import Truncator
 
@@ -519,14 +519,17 @@ class ChangeReasons(Part):
 
 class FreeText(Part):
     """The free text of curated records within reach (their TextFields: a partnership's or
-    network's description, a strategy's priorities) and of every historical version of them:
+    network's description, a strategy's priorities; and what a model declares as free text,
+    such as a vacancy's how_to_apply) and of every historical version of them:
     their email and phone struck out, and their name where they sat or beside those. Written
     in place (update), so that no new version holds the old text and reverting to an older
     one cannot bring it back. Names, titles and contact fields are the record's own and stay."""
 
     def fields(self):
+        """Each model's TextFields, and the shorter free text it declares (`free_text`)."""
         for model in curated_models():
             texts = [f.name for f in model._meta.concrete_fields if isinstance(f, models.TextField)]
+            texts += getattr(model, "free_text", ())
             if texts:
                 yield model, texts
 
@@ -603,7 +606,9 @@ class DataPackages(Part):
     next download is built without the person."""
 
     def remove(self):
-        datapackage.forget_all()
+        # Once committed: a package written before then, from the data before the erasure,
+        # is deleted too, and one written after cannot name them.
+        transaction.on_commit(datapackage.forget_all)
 
 
 class Erasure:

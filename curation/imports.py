@@ -1295,6 +1295,17 @@ class Seats(Resolver):
         if cells.count:
             return False
         seat = self.existing(body, person, line)
+        if seat is not None and person is None and not seat.vacant:
+            for column in self.OPTIONAL:
+                if line[column]:  # an erased holder's seat: still held, not open
+                    cells.problem(
+                        column,
+                        cells.row.values[column],
+                        f"{column}: this seat is held (its holder's name was removed at their "
+                        "request), and only a vacant seat has a closing date or a way to apply.",
+                    )
+            if cells.count:
+                return False
         wanted = self.wanted(line, seat)
         if seat is None:
             self.tally.created += 1

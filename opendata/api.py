@@ -15,12 +15,13 @@ from django.db import connection
 from django.db.models import Exists, OuterRef
 from django.http import JsonResponse
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import patch_cache_control
 from django.utils.dateparse import parse_datetime
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_etags, parse_http_date_safe
 from django.views import defaults
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import pagination, throttling, viewsets
+from rest_framework.response import Response
 
 from lsp_directory.caching import CACHE_ERRORS, data_stamp, stamped_models
 from lsp_directory.client import client_address
@@ -100,17 +101,31 @@ class OpenData(viewsets.ReadOnlyModelViewSet):
         return etag, int(changed.timestamp()) if changed else None  # HTTP dates: whole seconds
 
     def list(self, request, *args, **kwargs):
-        return self.conditional(request) or super().list(request, *args, **kwargs)
+        # The filters and the page are checked first (400, 404): only an answer the request
+        # would really get can be "not modified".
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        if self.not_modified(request):
+            return Response(status=304)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
-        return self.conditional(request) or super().retrieve(request, *args, **kwargs)
+        record = self.get_object()  # 404 first, as for the list
+        if self.not_modified(request):
+            return Response(status=304)
+        return Response(self.get_serializer(record).data)
 
-    def conditional(self, request):
-        """304 Not Modified when the client's copy is current; else None."""
+    def not_modified(self, request):
+        """Whether the client's copy (If-None-Match, else If-Modified-Since) is current.
+        Reading changes nothing, so If-Match and If-Unmodified-Since are not asked."""
         self.etag, self.modified = self.validators(request)
-        return get_conditional_response(
-            request._request, etag=self.etag, last_modified=self.modified
-        )
+        if_none_match = request.headers.get("If-None-Match")
+        if if_none_match is not None:
+            tags = parse_etags(if_none_match)
+            return "*" in tags or self.etag.removeprefix("W/") in [
+                tag.removeprefix("W/") for tag in tags
+            ]
+        since = parse_http_date_safe(request.headers.get("If-Modified-Since"))
+        return since is not None and self.modified is not None and self.modified <= since
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

@@ -296,29 +296,46 @@ def stamp():
     return f"{data_stamp()}-{areas['count']}-{areas['last']}"
 
 
+BUILD_ATTEMPTS = 3  # the data changing during each of them is not to be expected
+
+
+class DataKeptChanging(Exception):
+    """Each package written was out of date by the time it was finished."""
+
+
 def current():
-    """The path of the package for the data as it is now, built first if need be."""
+    """The path of the package for the data as it is now, built first if need be.
+
+    A package is kept only if the data did not change while it was written (the stamp is
+    read again before it is renamed into place): one written across an erasure, reading the
+    person before it, is thrown away and written again."""
     folder = Path(settings.DATA_PACKAGE_DIR)
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{NAME}-{hashlib.sha256(stamp().encode()).hexdigest()[:16]}.zip"
-    if not path.exists():
+    for _attempt in range(BUILD_ATTEMPTS):
+        began = stamp()
+        path = folder / f"{NAME}-{hashlib.sha256(began.encode()).hexdigest()[:16]}.zip"
+        if path.exists():
+            return path
         handle, temporary = tempfile.mkstemp(dir=folder, suffix=".part")
         try:
             with os.fdopen(handle, "wb") as file:
                 write(file)
-            os.replace(temporary, path)
+            if stamp() == began:
+                os.replace(temporary, path)
+                _forget_old(folder, path)
+                return path
         finally:
             if os.path.exists(temporary):
                 os.unlink(temporary)
-        _forget_old(folder, path)
-    return path
+    raise DataKeptChanging("The data changed while each package was written; try again.")
 
 
 def forget_all():
-    """Delete every package built: the next request builds one from the data as it is (an
-    erasure calls this, as any package may name the person)."""
-    folder = Path(settings.DATA_PACKAGE_DIR)
-    for path in [*folder.glob(f"{NAME}-*.zip"), *folder.glob("*.part")]:
+    """Delete every package built: the next request builds one from the data as it is. An
+    erasure calls this once it is committed (any package may name the person); a package
+    being written meanwhile sees the data change and is not kept. Files still being written
+    are their writer's to remove."""
+    for path in Path(settings.DATA_PACKAGE_DIR).glob(f"{NAME}-*.zip"):
         path.unlink(missing_ok=True)
 
 

@@ -20,7 +20,7 @@ router.register("networks", api.NetworkViewSet, basename="network")
 router.register("documents", api.DocumentViewSet, basename="document")
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SpectacularAPIView.as_view(throttle_classes=[api.ClientRate]), name="schema"),
     path("", docs.api_docs, name="docs"),
     path("", include(router.urls)),
     re_path(r"", api.not_found),

@@ -453,6 +453,8 @@ class Seat(Curated):
 
     area_paths = ("body__partnership__areas",)
     shown_on = ("body__partnership",)
+    # Written by curators in their own words, so it may name a person: erasure strikes them.
+    free_text = ("how_to_apply",)
     history = HistoricalRecords()
     objects = SeatQuerySet.as_manager()
 

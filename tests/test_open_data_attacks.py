@@ -273,17 +273,6 @@ def test_no_forged_address_header_buys_another_allowance(client, settings):
     assert client.get("/api/v1//regions/").status_code in (404, 429)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "opendata/urls.py: the OpenAPI document (/api/v1/schema/) is a DRF view with no "
-        "throttle (REST_FRAMEWORK sets no DEFAULT_THROTTLE_CLASSES, and SpectacularAPIView "
-        "is not given ClientRate), and it is generated afresh on every request (35-110 ms "
-        "on the dev server), so one client can ask for it without limit. Give it "
-        "throttle_classes=[api.ClientRate] (or cache the document; it changes only with a "
-        "deploy)."
-    ),
-)
 def test_the_schema_is_throttled_like_the_rest_of_the_api(client, settings):
     settings.API_RATE = "2/minute"
     for _ in range(2):
@@ -316,18 +305,6 @@ def test_conditional_headers_never_give_a_500(client):
             assert response.status_code in (200, 304, 412), (headers, response.status_code)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "opendata/api.py OpenData.list/retrieve answer the conditional request (304, 412) "
-        "before the record is looked up or the filters validated: a missing record, a "
-        "refused filter or a page past the end is '304 Not Modified' with If-None-Match: * "
-        "or a future If-Modified-Since, and 412 (an HTML page, not JSON, and not in the "
-        "OpenAPI document) with If-Match, so a client never learns "
-        "that the record is gone. Evaluate the conditions after get_object() / the "
-        "filterset and paginator have accepted the request (RFC 9110 13.2.2)."
-    ),
-)
 @pytest.mark.parametrize(
     "headers",
     [
@@ -477,20 +454,6 @@ def test_a_vacancy_row_cannot_name_a_person_of_another_area(hartlepool_curator, 
     assert seats_as_they_are() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "curation/imports.py Seats.wanted and partnerships/formats.py vacancy_checks: an "
-        "empty-person row that finds a seat whose holder was erased (a held seat, vacant "
-        "False) sets that held seat's selection_closes and how_to_apply from the file, "
-        "since vacancy_checks only asks whether the person cell is empty. The seat then "
-        "breaks Seat.clean (only a vacant seat has a closing date or a way to apply), so the "
-        "admin form refuses to save it until a curator clears them, and the API and data "
-        "package show a way to apply for a seat that is held. Refuse the row (on "
-        "selection_closes/how_to_apply: 'this seat is held: its holder was erased') or leave "
-        "the two fields alone for a held seat."
-    ),
-)
 def test_an_empty_person_row_does_not_give_an_erased_holders_seat_a_way_to_apply(
     hartlepool_curator,
 ):
@@ -597,53 +560,33 @@ def package_bytes(path):
         return path.read_bytes()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "opendata/datapackage.py current() and forget_all(), curation/erasure.py "
-        "DataPackages: an erasure that commits while a download is building the package "
-        "(the erasure runs forget_all() inside its transaction; the build reads the data "
-        "from before it) either fails that download with a 500 (forget_all deletes the "
-        "builder's .part file, so os.replace raises FileNotFoundError) or, were the .part "
-        "left alone, renames a package naming the erased person into DATA_PACKAGE_DIR, where "
-        "it stays until the next download. Fix: run forget_all on commit "
-        "(transaction.on_commit), leave .part files younger than a build to their builder, "
-        "and in current() compare stamp() after os.replace with the stamp the build began "
-        "with, deleting the file (and building again) if the data changed meanwhile."
-    ),
-)
 def test_an_erasure_during_a_package_build_leaves_no_package_naming_them(
-    client, hartlepool_curator, data_packages_apart, monkeypatch
+    client, hartlepool_curator, data_packages_apart, monkeypatch, django_capture_on_commit_callbacks
 ):
+    """The erasure commits while a download is writing the package from the data before
+    it: that package is thrown away and written again, and the download gets the new one."""
     records = directory()
     write = datapackage.write
+    writes = []
 
     def erased_while_writing(target):
         write(target)  # the rows read before the erasure: they name the person
-        person_erase(person=Person.objects.get(pk=records["person"].pk), user=hartlepool_curator)
+        if not writes:
+            with django_capture_on_commit_callbacks(execute=True):
+                person_erase(
+                    person=Person.objects.get(pk=records["person"].pk), user=hartlepool_curator
+                )
+        writes.append(target)
 
     monkeypatch.setattr(datapackage, "write", erased_while_writing)
-    try:
-        status = client.get(reverse("data:package")).status_code
-    except FileNotFoundError:
-        status = 500
-    assert status == 200
+    response = client.get(reverse("data:package"))
+    assert response.status_code == 200
+    assert len(writes) == 2
+    assert b"bea private" not in b"".join(response.streaming_content).lower()
     for path in Path(data_packages_apart).iterdir():
         assert b"bea private" not in package_bytes(path).lower(), path
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "curation/erasure.py FreeText strikes the person from TextFields only, and "
-        "Seat.how_to_apply is a CharField (300): a vacancy whose how_to_apply says 'Ask Bea "
-        "Private, bea.private@example.org, 07700 900123' (the help text asks for who runs "
-        "the selection and how to reach them) keeps her name, email and phone after she is "
-        "erased, in the API, the data package and /get-involved/, and in the seat's "
-        "history. Strike how_to_apply too (FreeText.fields: the TextFields and "
-        "Seat.how_to_apply, e.g. a `free_text` tuple on the model), live and historical."
-    ),
-)
 def test_an_erased_persons_contact_in_a_vacancys_how_to_apply_is_struck(client, hartlepool_curator):
     records = directory()
     vacancy = records["vacancy"]
