@@ -15,7 +15,7 @@ from django.utils.text import Truncator, slugify
 from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 
 from .choices import AreaKind, BodyKind, OrganisationKind, Sector, Theme
-from .models import Area, Partnership, Region, Seat
+from .models import Area, Document, Organisation, Partnership, Region, Seat
 from .text import query_words
 from .widgets import LongSelect
 
@@ -387,3 +387,37 @@ class PartnershipFilter(Described, django_filters.FilterSet):
         for word in query_words(value):
             queryset = queryset.filter(search_name__contains=word)
         return queryset
+
+
+class OpenSeatFilter(django_filters.FilterSet):
+    """/get-involved/: open VCS seats by region or partnership, by GET, so a link shares them."""
+
+    region = RegionChoiceFilter(method="filter_region")
+    partnership = django_filters.ModelChoiceFilter(
+        queryset=Partnership.objects.all(),
+        to_field_name="slug",
+        field_name="body__partnership",
+        widget=forms.HiddenInput,
+        label="Partnership",
+    )
+
+    class Meta:
+        model = Seat
+        fields = []
+
+    def filter_region(self, queryset, name, value):
+        return queryset.in_region(value)
+
+
+class SchemeFilter(django_filters.FilterSet):
+    """Gender Equality Schemes due, by the region of the public body that owns them."""
+
+    region = RegionChoiceFilter(method="filter_region")
+
+    class Meta:
+        model = Document
+        fields = []
+
+    def filter_region(self, queryset, name, value):
+        owners = Organisation.objects.filter(areas__region=value).values("pk")
+        return queryset.filter(organisation__in=owners)

@@ -4,8 +4,7 @@ Schemes due for renewal, on which public bodies should consult them."""
 from django.shortcuts import render
 from django.urls import reverse
 
-from .filters import region_words
-from .involved_filters import OpenSeatFilter, SchemeFilter
+from .filters import OpenSeatFilter, SchemeFilter, region_words
 from .managers import ENDING_SOON_MONTHS, SCHEME_DUE_MONTHS
 from .models import Document, Seat
 from .views import paginate, querystring_without_page

@@ -6,7 +6,7 @@ from lsp_directory.caching import PAGE
 from lsp_directory.caching import cached_until_data_changes as cached
 
 from . import involved_views
-from .involved_filters import OpenSeatFilter, SchemeFilter
+from .filters import OpenSeatFilter, SchemeFilter
 
 app_name = "involved"
 
