@@ -150,6 +150,24 @@ class Described:
         raise NotImplementedError
 
 
+class PartnershipInLink(django_filters.ModelChoiceFilter):
+    """One partnership's seats, by its slug in a link from its page (not a visible field: a
+    choice of thousands of partnerships is the partnerships list's job)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Partnership")
+        super().__init__(
+            queryset=Partnership.objects.all(),
+            to_field_name="slug",
+            field_name="body__partnership",
+            widget=forms.HiddenInput,
+            error_messages={
+                "invalid_choice": "No partnership has that address, so every one is shown."
+            },
+            **kwargs,
+        )
+
+
 class StableOrderingFilter(django_filters.OrderingFilter):
     """Sorting that breaks ties by id, so pages never repeat or skip a row and every
     export lists tied rows in the same order as the page."""
@@ -205,13 +223,7 @@ class SeatFilter(Described, django_filters.FilterSet):
         label="Area",
         widget=LongSelect,  # 339 options: one template render each was 40 % of the page
     )
-    partnership = django_filters.ModelChoiceFilter(
-        queryset=Partnership.objects.all(),
-        to_field_name="slug",
-        field_name="body__partnership",
-        widget=forms.HiddenInput,
-        label="Partnership",
-    )
+    partnership = PartnershipInLink()
     body_kind = django_filters.ChoiceFilter(
         field_name="body__kind", choices=BodyKind.choices, empty_label="Boards and groups",
         label="Body",
@@ -393,13 +405,7 @@ class OpenSeatFilter(django_filters.FilterSet):
     """/get-involved/: open VCS seats by region or partnership, by GET, so a link shares them."""
 
     region = RegionChoiceFilter(method="filter_region")
-    partnership = django_filters.ModelChoiceFilter(
-        queryset=Partnership.objects.all(),
-        to_field_name="slug",
-        field_name="body__partnership",
-        widget=forms.HiddenInput,
-        label="Partnership",
-    )
+    partnership = PartnershipInLink()
 
     class Meta:
         model = Seat

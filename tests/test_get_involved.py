@@ -293,3 +293,11 @@ def test_the_open_seats_and_schemes_pages_pass_axe_without_javascript(
         assert no_js_page.get_by_role("heading", level=1).is_visible()
         assert_accessible(no_js_page)
         assert_no_horizontal_scroll(no_js_page)
+
+
+def test_a_link_to_an_unknown_partnership_says_so_without_a_dead_link(client):
+    VacancyFactory()
+    page = open_seats_page(client, "?partnership=nowhere").content.decode()
+    assert "Partnership: No partnership has that address, so every one is shown." in page
+    assert 'href="#id_partnership"' not in page  # a hidden field: nothing to go to
+    assert "1 seat, soonest first" in page
