@@ -9,6 +9,7 @@ from networks.choices import NetworkKind
 from networks.models import Network
 
 from . import search
+from .choices import BodyKind, Sector
 from .filters import PartnershipFilter, SeatFilter
 from .managers import ENDING_SOON_MONTHS
 from .models import Area, Document, Organisation, Partnership, Region, Seat
@@ -98,8 +99,8 @@ def partnership_detail(request, slug):
     )
     bodies = partnership.ordered_bodies
     for body in bodies:  # VCS seats get a card each; a body's table lists the others.
-        body.vcs_seats = [seat for seat in body.current_seats if seat.sector == "vcs"]
-        body.other_seats = [seat for seat in body.current_seats if seat.sector != "vcs"]
+        body.vcs_seats = [seat for seat in body.current_seats if seat.sector == Sector.VCS]
+        body.other_seats = [seat for seat in body.current_seats if seat.sector != Sector.VCS]
     open_seats = list(
         Seat.objects.open_or_opening().vcs().for_open_list().filter(body__partnership=partnership)
     )
@@ -111,12 +112,12 @@ def partnership_detail(request, slug):
         "bodies": bodies,
         # One card per person, listing every seat they hold here.
         "vcs_people": seats_by_person(seat for body in bodies for seat in body.vcs_seats),
-        "board": [body for body in bodies if body.kind == "board"],
-        "themed_groups": [body for body in bodies if body.kind != "board"],
+        "board": [body for body in bodies if body.kind == BodyKind.BOARD],
+        "themed_groups": [body for body in bodies if body.kind != BodyKind.BOARD],
         # Where to turn when a representative has not agreed to publish their contact.
         "contact_route": infrastructure[0] if infrastructure else None,
-        "cens": [n for n in networks if n.kind == "cen"],
-        "womens_networks": [n for n in networks if n.kind != "cen"],
+        "cens": [n for n in networks if n.kind == NetworkKind.CEN],
+        "womens_networks": [n for n in networks if n.kind != NetworkKind.CEN],
         # VCS seats a women's group could stand for: vacant now, or a term ending soon.
         "vacancies": [seat for seat in open_seats if seat.vacant],
         "terms_ending": [seat for seat in open_seats if not seat.vacant],
