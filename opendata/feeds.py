@@ -44,7 +44,15 @@ from simple_history.utils import get_m2m_reverse_field_name
 
 from curation import rules
 from partnerships.filters import region_words
-from partnerships.models import Body, Curated, Partnership, Region, Seat, curated_models
+from partnerships.models import (
+    Body,
+    Curated,
+    Partnership,
+    Region,
+    Seat,
+    curated_models,
+    shown_publicly,
+)
 
 FEED_SIZE = 50
 ACTIONS = {"+": "added", "~": "changed", "-": "removed"}
@@ -73,8 +81,7 @@ def shown_fields(model):
     return [
         field
         for field in model._meta.concrete_fields
-        if field.help_text.startswith("Shown publicly")
-        or (field.is_relation and issubclass(field.related_model, Curated))
+        if shown_publicly(field) or (field.is_relation and issubclass(field.related_model, Curated))
     ]
 
 
@@ -211,7 +218,7 @@ def _linked(model, history_ids):
     history = model.history.model
     linked = {history_id: {} for history_id in history_ids}
     for field in history._history_m2m_fields:
-        if not field.help_text.startswith("Shown publicly"):
+        if not shown_publicly(field):
             continue
         copies = getattr(history, field.name).model
         other = f"{get_m2m_reverse_field_name(field)}_id"

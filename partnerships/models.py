@@ -31,6 +31,12 @@ from .text import fold
 PUBLIC = "Shown publicly."
 
 
+def shown_publicly(field):
+    """Whether the public sees a field: the house rule is that its help text says so first
+    ("Shown publicly. ...", "Shown publicly: ...")."""
+    return field.help_text.startswith("Shown publicly")
+
+
 def unique_slug(instance, value, max_length=80):
     """A slug for value that no other row of the instance's model already has."""
     base = slugify(value)[:max_length].strip("-") or "record"
