@@ -187,8 +187,15 @@ def run_database(name, full_url, small_url, args, tools):
             if tools.get("wrk") is None:
                 results["load"] = {"skipped": tools.get("wrk_why")}
             else:
+                from .curator import account
+
                 results["load"] = loadtest.run(
-                    tools["wrk"], ours, urls_file, args.load_seconds, args.connections
+                    tools["wrk"],
+                    ours,
+                    urls_file,
+                    args.load_seconds,
+                    args.connections,
+                    curator=account(full_url),
                 )
     return results
 
@@ -313,8 +320,29 @@ def print_database(r, args):
                 for k, v in sorted(lt["server_times"].items())
             )
         )
+        print_saves(lt.get("saves"))
     elif lt:
         print(f"\nLoad test skipped: {lt.get('skipped') or lt.get('error')}")
+        print_saves(lt.get("saves"))
+
+
+def print_saves(saves):
+    """The curator's saves during the load test (bench.curator)."""
+    if not saves:
+        return
+    print(
+        f"  curator saving seat {saves['seat']} every second through the admin: "
+        f"{saves['attempts']} saves attempted, {saves['ok']} ok, {saves['errors']} errors"
+        + (f" {saves['error_kinds']}" if saves["error_kinds"] else "")
+    )
+    if saves["save_ms"]:
+        s, f = saves["save_ms"], saves["form_ms"]
+        print(
+            f"  save (POST, 302) p50 {s['p50']:.0f} ms, p95 {s['p95']:.0f}, max {s['max']:.0f}; "
+            f"its form (GET) p50 {f['p50']:.0f} ms, p95 {f['p95']:.0f}"
+        )
+    for error in filter(None, [saves["login_error"], *saves["error_examples"]]):
+        print(f"    {error['kind']}: {error['snippet'][:120]}")
 
 
 def targets(r):
@@ -384,8 +412,30 @@ def targets(r):
         )
     lt = r.get("load")
     if lt and "skipped" not in lt and "error" not in lt:
-        errors = lt["non_2xx_3xx"] + lt["socket_errors"]
-        rows.append(("zero errors under load", f"{errors} errors", errors == 0))
+        reads = lt["non_2xx_3xx"] + lt["socket_errors"]
+        saves = lt.get("saves") or {"attempts": 0, "ok": 0, "errors": 0}
+        rows.append(
+            (
+                "zero errors under load (curator saving every second)",
+                f"{reads} read + {saves['errors']} save errors",
+                reads + saves["errors"] == 0 and saves["ok"] > 0,
+            )
+        )
+        rows.append(
+            (
+                "under load, reads answered (wrk: p95, errors)",
+                f"p95 {lt['latency_ms']['p95']:.0f} ms, {reads} errors",
+                reads == 0,
+            )
+        )
+        save_ms = saves.get("save_ms") or {"p50": float("nan"), "p95": float("nan")}
+        rows.append(
+            (
+                f"under load, a curator's save a second: {saves['ok']}/{saves['attempts']} 302s",
+                f"p50 {save_ms['p50']:.0f} / p95 {save_ms['p95']:.0f} ms",
+                saves["errors"] == 0 and saves["attempts"] >= 0.9 * lt["seconds"],
+            )
+        )
     return rows
 
 

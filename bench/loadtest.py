@@ -4,9 +4,11 @@ wrk (Debian's package; installed with apt-get when missing and we are root, else
 test is skipped with the reason) runs for a fixed time from its own process, rotating
 through a mixed read workload (bench-data/urls-<database>.txt, written by `bench.scale
 measure --urls`): searches by place and by postcode, partnership pages, filtered
-representatives lists, networks, the representation report and the home page. A Lua script
-reports latency percentiles and every error; the server's own request log (one JSON line a
-request) gives the server time of each kind of page under load.
+representatives lists, networks, the representation report, open seats, the API's seat and
+partnership lists and the home page. Meanwhile a curator saves a seat through the admin once a
+second (bench.curator), and each save empties the page cache, so readers get pages made from a
+cold cache. A Lua script reports latency percentiles and every error; the server's own request
+log (one JSON line a request) gives the server time of each kind of page under load.
 """
 
 import json
@@ -16,6 +18,7 @@ import shutil
 import subprocess
 from collections import defaultdict
 
+from .curator import Writer
 from .scale import DATA, percentile
 
 LUA = r"""
@@ -61,7 +64,11 @@ KINDS = [
     ("representatives", re.compile(r"^/representatives/$")),
     ("networks", re.compile(r"^/networks/")),
     ("report", re.compile(r"^/representation/$")),
+    ("get involved", re.compile(r"^/get-involved/$")),
+    ("api seats", re.compile(r"^/api/v1/seats/$")),
+    ("api partnerships", re.compile(r"^/api/v1/partnerships/$")),
     ("home", re.compile(r"^/$")),
+    ("curator", re.compile(r"^/admin/")),  # the writer's form loads and saves
 ]
 
 
@@ -107,8 +114,10 @@ def server_times(log_path, since):
     }
 
 
-def run(wrk, server, urls_file, seconds=20, connections=8, threads=2):
-    """wrk against the server for `seconds`; the figures as a dict."""
+def run(wrk, server, urls_file, seconds=20, connections=8, threads=2, curator=None):
+    """wrk against the server for `seconds` while `curator` (an account from
+    bench.curator.account, or None for reads only) saves a seat every second; the figures
+    as a dict."""
     script = DATA / "loadtest.lua"
     script.write_text(LUA)
     base = [wrk, f"-t{threads}", f"-c{connections}", "--timeout", "30s", "-s", str(script)]
@@ -116,16 +125,33 @@ def run(wrk, server, urls_file, seconds=20, connections=8, threads=2):
     # Warm up, not counted: each worker reads the postcode files and compiles templates once.
     print(f"  load test: warm-up wrk -d{WARM_UP}s (not counted)", flush=True)
     subprocess.run([*base, f"-d{WARM_UP}s", *target], capture_output=True, timeout=WARM_UP + 120)
+    writer = None
+    if curator is not None:
+        writer = Writer(server.url("/"), curator)
+        if writer.log_in():
+            writer.start()
     server.log.flush()
     log_start = server.log_path.stat().st_size
     command = [*base, f"-d{seconds}s", *target]
-    print(f"  load test: wrk -t{threads} -c{connections} -d{seconds}s", flush=True)
-    completed = subprocess.run(
-        command, capture_output=True, text=True, timeout=seconds + 120, check=False
+    print(
+        f"  load test: wrk -t{threads} -c{connections} -d{seconds}s"
+        + (", a curator saving a seat every second" if writer and writer.is_alive() else ""),
+        flush=True,
     )
+    try:
+        completed = subprocess.run(
+            command, capture_output=True, text=True, timeout=seconds + 120, check=False
+        )
+    finally:
+        if writer is not None and writer.is_alive():
+            writer.stop()
+    saves = writer.results() if writer is not None else None
     match = re.search(r"^BENCH (.*)$", completed.stdout, re.MULTILINE)
     if completed.returncode != 0 or not match:
-        return {"error": f"wrk exited {completed.returncode}: {completed.stderr[-500:]}"}
+        return {
+            "error": f"wrk exited {completed.returncode}: {completed.stderr[-500:]}",
+            "saves": saves,
+        }
     figures = {k: int(v) for k, v in (pair.split("=") for pair in match.group(1).split())}
     duration = figures["duration_us"] / 1e6
     socket_errors = sum(figures[k] for k in ("connect", "read", "write", "timeout"))
@@ -141,4 +167,5 @@ def run(wrk, server, urls_file, seconds=20, connections=8, threads=2):
         "socket_errors": socket_errors,
         "socket_error_kinds": {k: figures[k] for k in ("connect", "read", "write", "timeout")},
         "server_times": server_times(server.log_path, log_start),
+        "saves": saves,
     }

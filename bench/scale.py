@@ -1183,7 +1183,8 @@ def explain(sql):
 
 def load_urls(count=400):
     """A mixed read workload for the load test, shuffled: search by place and by postcode,
-    partnership pages, filtered representatives lists, networks, the report, the home page."""
+    partnership pages, filtered representatives lists, networks, the report, open seats,
+    the API's seat and partnership lists, the home page."""
     from networks.models import Network
     from partnerships.models import Area, Partnership, Region
 
@@ -1209,20 +1210,45 @@ def load_urls(count=400):
         )
         return f"/representatives/?{urlencode(query)}"
 
+    def report():
+        return rng.choice(["/representation/", f"/representation/?region={rng.choice(regions)}"])
+
+    def get_involved():
+        return rng.choice(["/get-involved/", f"/get-involved/?region={rng.choice(regions)}"])
+
+    def api_seats():
+        query = rng.choice(
+            [
+                {},
+                {"region": rng.choice(regions), "sector": "vcs"},
+                {"area": rng.choice(gss)},
+                {"status": "all", "page": rng.randint(2, 5)},
+            ]
+        )
+        return "/api/v1/seats/" + (f"?{urlencode(query)}" if query else "")
+
+    def api_partnerships():
+        last_page = max(1, -(-len(slugs) // 100))  # the API's pages hold 100
+        query = rng.choice([{}, {"region": rng.choice(regions)}, {"page": last_page}])
+        return "/api/v1/partnerships/" + (f"?{urlencode(query)}" if query else "")
+
     mix = [
-        (20, lambda: f"/search/?{urlencode({'q': rng.choice(places)})}"),
-        (15, lambda: f"/search/?{urlencode({'q': rng.choice(codes)})}"),
-        (30, lambda: f"/partnerships/{rng.choice(slugs)}/"),
-        (15, representatives),
+        (18, lambda: f"/search/?{urlencode({'q': rng.choice(places)})}"),
+        (13, lambda: f"/search/?{urlencode({'q': rng.choice(codes)})}"),
+        (25, lambda: f"/partnerships/{rng.choice(slugs)}/"),
+        (13, representatives),
         (
-            5,
+            4,
             lambda: rng.choice(
                 ["/networks/", "/networks/?kind=cen", "/networks/?kind=womens_forum"]
             ),
         ),
-        (5, lambda: f"/networks/{rng.choice(networks)}/"),
-        (5, lambda: "/representation/"),
-        (5, lambda: "/"),
+        (4, lambda: f"/networks/{rng.choice(networks)}/"),
+        (5, report),
+        (5, get_involved),
+        (6, api_seats),
+        (4, api_partnerships),
+        (3, lambda: "/"),
     ]
     urls = []
     for weight, make in mix:
