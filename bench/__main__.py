@@ -10,7 +10,8 @@ For each database:
    and peak memory at both sizes, next to the database's own COPY (bench.scale measure);
 3. over HTTP, the production server (gunicorn -w 3, DEBUG off) against Datasette serving
    the same SQLite file (bench.datasette_compare);
-4. a bounded wrk load test of the production server (bench.loadtest).
+4. a bounded wrk load test of the production server (bench.loadtest) while a curator saves
+   a seat through the admin every second (bench.curator).
 
 Options (flags, or environment variables for `make bench`):
 
