@@ -139,6 +139,17 @@ def held_between(first, last):
     )
 
 
+def ended_before(day):
+    """The condition for a held seat that ended before the day: past()'s rule."""
+    return Q(end_date__lt=day)
+
+
+def open_on(day):
+    """The condition for a vacancy still taking applications on the day: no closing date,
+    or not passed. vacant()'s rule."""
+    return Q(vacant=True) & (Q(selection_closes__isnull=True) | Q(selection_closes__gte=day))
+
+
 class SeatQuerySet(CuratedQuerySet):
     def held(self):
         """Seats somebody holds or held: not vacancies. Only these are ever counted."""
@@ -151,15 +162,11 @@ class SeatQuerySet(CuratedQuerySet):
         return self.held().filter(held_between(on, on))
 
     def past(self, on=None):
-        on = on or timezone.localdate()
-        return self.held().filter(end_date__lt=on)
+        return self.held().filter(ended_before(on or timezone.localdate()))
 
     def vacant(self, on=None):
         """Open seats still taking applications on the day: no closing date, or not passed."""
-        on = on or timezone.localdate()
-        return self.filter(vacant=True).filter(
-            Q(selection_closes__isnull=True) | Q(selection_closes__gte=on)
-        )
+        return self.filter(open_on(on or timezone.localdate()))
 
     def ending_soon(self, on=None):
         """Held seats whose term ends within ENDING_SOON_MONTHS of the day."""

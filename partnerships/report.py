@@ -61,15 +61,14 @@ page at a time (Report.partnership_page); for England it shows the counts, with 
 each region's report.
 """
 
-import calendar
 import datetime
 import math
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from functools import cached_property
+from types import SimpleNamespace
 from urllib.parse import quote, quote_plus, urlencode
 
 from django.core.paginator import Paginator
@@ -81,14 +80,23 @@ from django.utils.http import RFC3986_SUBDELIMS
 from networks.choices import Funding, NetworkKind, NetworkStatus
 from networks.models import Network
 
-from .choices import BodyKind, OrganisationKind, Sector
-from .filters import SeatFilter
+from .choices import BodyKind, Sector
 from .managers import held_between
-from .models import Body, Organisation, Partnership, Region, Seat
+from .models import Partnership, Region
+from .tallies import (
+    STATUSES,
+    Organisations,
+    add,
+    figure_values,
+    freshness_values,
+    iso,
+    over_time_values,
+    partnership_regions,
+    partnership_tallies,
+    same_day,
+)
 
-STATUSES = ("current", "past", "all")
 PARTNERSHIPS_PER_PAGE = 200  # rows of the region page's partnership table and lists
-OVER_TIME_YEARS = 60  # the most years the "Over time" series covers, the latest
 
 
 def round_half_up(value, places):
@@ -208,8 +216,8 @@ def format_gap(gap):
 
 @dataclass(frozen=True)
 class Freshness:
-    """When the seats under a figure were last verified: the oldest date, and the lower
-    median (of n verified seats sorted by date, the ((n + 1) // 2)-th); seats never
+    """When the records under a figure were last verified: the oldest date, and the lower
+    median (of n verified records sorted by date, the ((n + 1) // 2)-th); records never
     verified are counted apart, not taken as old or new."""
 
     oldest: datetime.date | None
@@ -219,17 +227,15 @@ class Freshness:
 
     @classmethod
     def of(cls, counts):
-        """counts: {last verified date, or None for never: number of seats}."""
-        never = counts.get(None, 0)
-        dates = sorted(day for day in counts if day is not None)
-        verified = sum(counts[day] for day in dates)
-        median, seen, middle = None, 0, (verified - 1) // 2
-        for day in dates:
-            seen += counts[day]
-            if seen > middle:
-                median = day
-                break
-        return cls(dates[0] if dates else None, median, verified, never)
+        """counts: {last verified date, or None for never: number of records}."""
+        return cls.from_values(freshness_values({iso(day): n for day, n in counts.items()}))
+
+    @classmethod
+    def from_values(cls, values):
+        """From tallies.freshness_values: [oldest, median (ISO dates), verified, never]."""
+        oldest, median, verified, never = values
+        as_date = datetime.date.fromisoformat
+        return cls(oldest and as_date(oldest), median and as_date(median), verified, never)
 
     @property
     def words(self):
@@ -250,6 +256,9 @@ class Freshness:
         }
 
 
+NOTHING_COUNTED = Freshness(None, None, 0, 0)
+
+
 @dataclass
 class Figures:
     """The report's figures for England, a region or a partnership."""
@@ -268,23 +277,34 @@ class Figures:
     boards_without: int = 0  # partnerships none of whose boards has a women's-org seat
     themed_groups: int = 0
     themed_groups_without: int = 0
-    verified: Counter = field(default_factory=Counter)  # seats by last verified date
-    organisations_verified: Counter = field(default_factory=Counter)  # and organisations
+    freshness: Freshness = NOTHING_COUNTED  # of the VCS seats counted
+    organisation_freshness: Freshness = NOTHING_COUNTED  # of the VCS organisations
     links: dict = field(default_factory=dict)
     url: str = ""
     report_url: str = ""  # a region's own report, with the same filters
 
+    @classmethod
+    def of(cls, seats, organisations, *, dated, **fields):
+        """From tallies.figure_values (seats) and Organisations.values (organisations)."""
+        return cls(
+            vcs_seats=seats["vcs"],
+            womens_seats=seats["womens"],
+            vacant_seats=None if dated else seats["vacant"],
+            freshness=Freshness.from_values(seats["verified"]),
+            partnerships=seats["partnerships"],
+            partnerships_with_board=seats["with_board"],
+            boards_without=seats["boards_without"],
+            themed_groups=seats["themed_groups"],
+            themed_groups_without=seats["groups_without"],
+            vcs_organisations=organisations["vcs"],
+            womens_organisations=organisations["womens"],
+            organisation_freshness=Freshness.from_values(organisations["verified"]),
+            **fields,
+        )
+
     @property
     def region_names(self):
         return ", ".join(region.name for region in self.regions)
-
-    @cached_property
-    def freshness(self):
-        return Freshness.of(self.verified)
-
-    @cached_property
-    def organisation_freshness(self):
-        return Freshness.of(self.organisations_verified)
 
     @property
     def seat_share(self):
@@ -312,18 +332,6 @@ class Figures:
             organisations=organisations.text(places),
             gap=format_gap(gap_between(organisations, seats, places)),
         )
-
-    def add_seats(self, other):
-        self.vcs_seats += other.vcs_seats
-        if self.vacant_seats is not None and other.vacant_seats is not None:
-            self.vacant_seats += other.vacant_seats
-        self.verified.update(other.verified)
-        self.womens_seats += other.womens_seats
-        self.partnerships += 1
-        self.partnerships_with_board += other.partnerships_with_board
-        self.boards_without += other.boards_without
-        self.themed_groups += other.themed_groups
-        self.themed_groups_without += other.themed_groups_without
 
     def as_json(self, counts_boards=True, counts_groups=True):
         data = {
@@ -640,106 +648,6 @@ class Links:
         return f"{reverse('networks:network_list')}?{urlencode(query)}"
 
 
-def vcs_seats_by_body(*, body_kind, status, on):
-    """Held VCS seats and women's-organisation seats per body, and the VCS seats by the date
-    each was last verified, chosen by the representatives list's own FilterSet (on the day)
-    so the counts match the lists they link to; never a vacancy. One query:
-    {body id: [vcs, womens, {date: seats}]}."""
-    data = {"sector": Sector.VCS, "status": status}
-    if body_kind:
-        data["body_kind"] = body_kind
-    seats = SeatFilter(data, queryset=Seat.objects.held(), on=on).qs
-    rows = (
-        seats.order_by()
-        .values("body_id", "last_verified_on")
-        .annotate(
-            vcs=Count("pk"),
-            womens=Count("pk", filter=Q(organisation__is_womens_organisation=True)),
-        )
-        .values_list("body_id", "last_verified_on", "vcs", "womens")
-    )
-    by_body = {}
-    for body_id, verified_on, vcs, womens in rows:
-        counts = by_body.setdefault(body_id, [0, 0, {}])
-        counts[0] += vcs
-        counts[1] += womens
-        counts[2][verified_on] = vcs
-    return by_body
-
-
-def vacant_vcs_seats_by_body(*, body_kind, on):
-    """Open VCS vacancies per body, as the representatives list's term=vacant chooses them.
-    One query: {body id: vacancies}."""
-    data = {"sector": Sector.VCS, "term": "vacant"}
-    if body_kind:
-        data["body_kind"] = body_kind
-    seats = SeatFilter(data, queryset=Seat.objects.all(), on=on).qs
-    return dict(
-        seats.order_by().values("body_id").annotate(n=Count("pk")).values_list("body_id", "n")
-    )
-
-
-def partnership_regions():
-    """Each partnership's regions (every region any of its areas lies in, in the GSS order
-    of its areas: the lists' region filter's rule) and its areas. One query."""
-    regions, areas = defaultdict(list), defaultdict(set)
-    rows = Partnership.areas.through.objects.order_by("area__gss_code").values_list(
-        "partnership_id", "area_id", "area__region_id"
-    )
-    for partnership_id, area_id, region_id in rows:
-        if region_id not in regions[partnership_id]:
-            regions[partnership_id].append(region_id)
-        areas[partnership_id].add(area_id)
-    return regions, areas
-
-
-def vcs_organisations():
-    """Every VCS organisation, whether it is a women's organisation and when it was last
-    verified; those with an area,
-    by area and region; and those holding or having held seats, by partnership. Three
-    queries.
-
-    Whether an organisation is a women's organisation is looked up in the first, not
-    carried through the others: the pairs of partnership and seat-holder are then narrower
-    to make distinct (at national scale x10, PostgreSQL's hash of them spills 0.8 MB to
-    disk instead of 3.5 MB). The seat-holders are chosen with IN (VCS organisations)
-    rather than a join, which SQLite runs from the organisation index in half the time."""
-    womens, verified_on = {}, {}
-    rows = (
-        Organisation.objects.vcs()
-        .order_by()
-        .values_list("pk", "is_womens_organisation", "last_verified_on")
-    )
-    for pk, is_womens, last_verified_on in rows:
-        womens[pk], verified_on[pk] = is_womens, last_verified_on
-    by_area, by_region = defaultdict(set), defaultdict(set)
-    rows = Organisation.areas.through.objects.filter(
-        organisation__kind=OrganisationKind.VCS
-    ).values_list("organisation_id", "area_id", "area__region_id")
-    for organisation_id, area_id, region_id in rows:
-        by_area[area_id].add(organisation_id)
-        by_region[region_id].add(organisation_id)
-    seat_holders = defaultdict(set)
-    rows = (
-        Seat.objects.held()
-        .filter(organisation__in=Organisation.objects.vcs().values("pk"))
-        .order_by()
-        .values_list("body__partnership_id", "organisation_id")
-        .distinct()
-    )
-    for partnership_id, organisation_id in rows:
-        seat_holders[partnership_id].add(organisation_id)
-    return womens, verified_on, by_area, by_region, seat_holders
-
-
-def count_organisations(figures, organisations, womens, verified_on):
-    """organisations: a set of VCS organisations' ids; womens: the women's organisations';
-    verified_on: each VCS organisation's last verified date."""
-    figures.vcs_organisations = len(organisations)
-    figures.womens_organisations = len(womens.intersection(organisations))
-    figures.organisations_verified = Counter(map(verified_on.__getitem__, organisations))
-
-
 def cen_figures(*, region, links):
     """How many CENs, by status and funding, and when they were checked. One query."""
     cens = Network.objects.cens()
@@ -795,79 +703,41 @@ class YearPoint:
         }
 
 
-def same_day(day, year):
-    """The day's month and day in another year; 29 February is 28 February in other years."""
-    if day.month == 2 and day.day == 29 and not calendar.isleap(year):
-        return datetime.date(year, 2, 28)
-    return day.replace(year=year)
-
-
 def held_on(day):
+    """The condition for a seat held on the day: Seat.objects.current()'s rule."""
     return held_between(day, day)
 
 
-def over_time(*, region, body_kind, on):
-    """Women's organisations' share of the VCS seats held on the same day of each year,
-    from the year the earliest of these seats began to the day's own year (at most
-    OVER_TIME_YEARS years, the latest), for England or the region, on the bodies chosen.
-    Two queries whatever the size of the data or the number of years: the first year,
-    then one conditional count per year, in one pass over the seats."""
-    seats = Seat.objects.held().vcs()
-    if region is not None:
-        seats = seats.in_region(region)
-    if body_kind:
-        seats = seats.filter(body__kind=body_kind)
-    first = seats.order_by().aggregate(first=Min("start_date"))["first"]
-    start = min(first.year if first else on.year, on.year)
-    start = max(start, on.year - OVER_TIME_YEARS + 1)
-    days = [same_day(on, year) for year in range(start, on.year + 1)]
-    counts = {f"held_{i}": Count("pk", filter=held_on(day)) for i, day in enumerate(days)}
-    # Only the seats that can count on some day of the series are read, grouped by whether
-    # their organisation is a women's organisation (two or three rows), so each year needs
-    # one count, not a second for women's organisations: at 500,000 seats and 35 years,
-    # 1.3 s instead of 2.4 s on SQLite, 0.29 s instead of 0.36 s on PostgreSQL (medians).
-    rows = (
-        seats.order_by()
-        .filter(held_between(days[0], days[-1]))
-        .values("organisation__is_womens_organisation")
-        .annotate(**counts)
-    )
-    vcs, womens = [0] * len(days), [0] * len(days)
-    for row in rows:
-        for i in range(len(days)):
-            vcs[i] += row[f"held_{i}"]
-            if row["organisation__is_womens_organisation"]:
-                womens[i] += row[f"held_{i}"]
-    return [
-        YearPoint(on=day, vcs_seats=vcs[i], womens_seats=womens[i]) for i, day in enumerate(days)
-    ]
+# The region of a partnership with no area, as the report names it.
+NO_REGION = SimpleNamespace(name="No region recorded", slug=None)
 
 
-def representation_report(*, region=None, body_kind="", status="current", on=None, today=None):
-    """The whole report, for one region or for England, in a fixed number of queries.
-    on: the day whose seats are counted (today by default); the organisations are always
-    today's register, and the open vacancies are given only for today."""
-    today = today or timezone.localdate()
-    on = on or today
+def scope_figures(tally, organisations, *, status, body_kind, on):
+    """What the report shows of England or a region, from its tally and its organisations'
+    values (JSON: the summary stores it)."""
+    return {
+        "seats": figure_values(tally, status, body_kind),
+        "organisations": organisations,
+        "over_time": over_time_values(tally, body_kind, on),
+    }
+
+
+def assemble_report(*, on, today, region, body_kind, status, regions, scopes, partnerships):
+    """The Report, from figures already made (live by representation_report, or stored by
+    partnerships/summary.py).
+
+    regions: {pk: Region}, by name. scopes: {"england", a region's pk, or None for the
+    partnerships in no region: scope_figures()}; England's and the chosen region's, or
+    England's and every region's. partnerships: those shown, by name, each {"name", "slug",
+    "regions": [region pks], "seats": figure_values, "organisations": Organisations.values,
+    "groups_without": [names of its themed groups with no women's-organisation seat]}."""
     dated = on != today
-    status = status if status in STATUSES else "current"
-    body_kind = body_kind if body_kind in BodyKind.values else ""
     links = Links(region=region, body_kind=body_kind, status=status, on=on if dated else None)
-
-    regions = {r.pk: r for r in Region.objects.order_by("name")}
-    regions_of, areas_of = partnership_regions()
-    seats = vcs_seats_by_body(body_kind=body_kind, status=status, on=on)
-    vacancies = None if dated else vacant_vcs_seats_by_body(body_kind=body_kind, on=on)
-    bodies = Body.objects.order_by("name").values_list("pk", "partnership_id", "kind", "name")
-    if body_kind:
-        bodies = bodies.filter(kind=body_kind)
-    womens, verified_on, organisations_by_area, organisations_by_region, seat_holders = (
-        vcs_organisations()
-    )
-    womens_ids = {pk for pk, is_womens in womens.items() if is_womens}
-
     region_figures = {
-        pk: Figures(
+        pk: Figures.of(
+            scopes[pk]["seats"],
+            scopes[pk]["organisations"],
+            dated=dated,
             name=r.name,
             slug=r.slug,
             url=r.get_absolute_url(),
@@ -875,81 +745,52 @@ def representation_report(*, region=None, body_kind="", status="current", on=Non
             links=links.for_figures(region=r.slug),
         )
         for pk, r in regions.items()
+        if pk in scopes
     }
-    nowhere = Figures(name="No region recorded")
-    if dated:
-        for figures in [*region_figures.values(), nowhere]:
-            figures.vacant_seats = None
-    partnerships = {}
-    for pk, name, slug in Partnership.objects.order_by("name").values_list("pk", "name", "slug"):
-        partnerships[pk] = Figures(
-            name=name,
-            slug=slug,
-            is_partnership=True,
-            regions=[region_figures[r] for r in regions_of.get(pk, ())] or [nowhere],
-            url=links.partnership(slug),
-            links=links.for_figures(partnership=slug),
-            vacant_seats=None if dated else 0,
-        )
-
-    # Seats, boards and themed groups, body by body.
-    board_has_womens = defaultdict(bool)
-    groups_without = defaultdict(list)
-    for body_id, partnership_id, kind, name in bodies:
-        figures = partnerships[partnership_id]
-        vcs, womens_seats, verified = seats.get(body_id, (0, 0, {}))
-        figures.vcs_seats += vcs
-        figures.womens_seats += womens_seats
-        figures.verified.update(verified)
-        if vacancies is not None:
-            figures.vacant_seats += vacancies.get(body_id, 0)
-        if kind == BodyKind.BOARD:
-            figures.partnerships_with_board = 1
-            board_has_womens[partnership_id] |= womens_seats > 0
-        else:
-            figures.themed_groups += 1
-            if not womens_seats:
-                figures.themed_groups_without += 1
-                groups_without[partnership_id].append(name)
-    for partnership_id, has_womens in board_has_womens.items():
-        partnerships[partnership_id].boards_without = 0 if has_womens else 1
-
-    # VCS organisations: the partnership's own, then its region's, then England's.
-    region_organisations = defaultdict(set, organisations_by_region)
-    nation = Figures(name="England", links=links.for_figures(), vacant_seats=None if dated else 0)
-    for pk, figures in partnerships.items():
-        local = set(seat_holders.get(pk, ()))
-        for area_id in areas_of.get(pk, ()):
-            local |= organisations_by_area.get(area_id, set())
-        count_organisations(figures, local, womens_ids, verified_on)
-        # In each of its regions once, and in England once.
-        for region_pk in regions_of.get(pk) or [None]:
-            region_organisations[region_pk] |= local
-        for parent in figures.regions:
-            parent.add_seats(figures)
-        nation.add_seats(figures)
-    for pk, figures in region_figures.items():
-        count_organisations(figures, region_organisations[pk], womens_ids, verified_on)
-    count_organisations(nowhere, region_organisations[None], womens_ids, verified_on)
-    count_organisations(nation, womens.keys(), womens_ids, verified_on)  # every one
-
+    nation = Figures.of(
+        scopes["england"]["seats"],
+        scopes["england"]["organisations"],
+        dated=dated,
+        name="England",
+        links=links.for_figures(),
+    )
     if region is not None:
         scope = region_figures[region.pk]
         shown_regions = [scope]
     else:
         scope = nation
         shown_regions = list(region_figures.values())
-        if nowhere.partnerships:
-            shown_regions.append(nowhere)
-    shown = [
-        p for pk, p in partnerships.items() if region is None or region.pk in regions_of.get(pk, ())
+        if None in scopes and scopes[None]["seats"]["partnerships"]:
+            nowhere = scopes[None]
+            shown_regions.append(
+                Figures.of(
+                    nowhere["seats"], nowhere["organisations"], dated=dated, name=NO_REGION.name
+                )
+            )
+    shown, groups_without = [], []
+    for p in partnerships:
+        figures = Figures.of(
+            p["seats"],
+            p["organisations"],
+            dated=dated,
+            name=p["name"],
+            slug=p["slug"],
+            is_partnership=True,
+            regions=[regions[pk] for pk in p["regions"]] or [NO_REGION],
+            url=links.partnership(p["slug"]),
+            links=links.for_figures(partnership=p["slug"]),
+        )
+        shown.append(figures)
+        if p["groups_without"]:
+            groups_without.append((figures, p["groups_without"]))
+    over_time = [
+        YearPoint(on=same_day(on, year), vcs_seats=vcs, womens_seats=womens)
+        for year, vcs, womens in scopes[region.pk if region else "england"]["over_time"]
     ]
-    shown_ids = {id(p) for p in shown}
-
     return Report(
         as_of=on,
         today=today,
-        over_time=over_time(region=region, body_kind=body_kind, on=on),
+        over_time=over_time,
         region=region,
         body_kind=body_kind,
         status=status,
@@ -960,16 +801,69 @@ def representation_report(*, region=None, body_kind="", status="current", on=Non
         boards_without=(
             [p for p in shown if p.boards_without] if body_kind != BodyKind.THEMED_GROUP else None
         ),
-        themed_groups_without=(
-            [
-                (partnerships[pk], names)
-                for pk, names in sorted(
-                    groups_without.items(), key=lambda item: partnerships[item[0]].name
-                )
-                if id(partnerships[pk]) in shown_ids
-            ]
-            if body_kind != BodyKind.BOARD
-            else None
-        ),
+        themed_groups_without=groups_without if body_kind != BodyKind.BOARD else None,
         cens=cen_figures(region=region, links=links),
+    )
+
+
+def checked_filters(body_kind, status):
+    return (
+        body_kind if body_kind in BodyKind.values else "",
+        status if status in STATUSES else "current",
+    )
+
+
+def representation_report(*, region=None, body_kind="", status="current", on=None, today=None):
+    """The whole report, for one region or for England, made from the records in a fixed
+    number of queries. on: the day whose seats are counted (today by default); the
+    organisations are always today's register, and the open vacancies are given only for
+    today. The pages read today's report from the stored summary (summary.py), which this
+    function checks: both sum the same tallies."""
+    today = today or timezone.localdate()
+    on = on or today
+    body_kind, status = checked_filters(body_kind, status)
+    regions = {r.pk: r for r in Region.objects.order_by("name")}
+    tallies, groups_lacking = partnership_tallies(on)
+    regions_of, areas_of = partnership_regions()
+    organisations = Organisations()
+    totals, region_organisations = defaultdict(dict), defaultdict(set, organisations.by_region)
+    local = {}
+    for pk, tally in tallies.items():
+        local[pk] = organisations.of_partnership(pk, areas_of.get(pk, ()))
+        for key in regions_of.get(pk) or [None]:
+            add(totals[key], tally)
+            region_organisations[key] |= local[pk]
+        add(totals["england"], tally)
+    everyone = set(organisations.womens)  # England's: every VCS organisation
+    made = {"status": status, "body_kind": body_kind, "on": on}
+    scopes = {
+        key: scope_figures(
+            totals[key],
+            organisations.values(everyone if key == "england" else region_organisations[key]),
+            **made,
+        )
+        for key in ["england", *regions, *([None] if None in totals else [])]
+    }
+    rows = Partnership.objects.order_by("name", "pk").values_list("pk", "name", "slug")
+    partnerships = [
+        {
+            "name": name,
+            "slug": slug,
+            "regions": regions_of.get(pk, []),
+            "seats": figure_values(tallies[pk], status, body_kind),
+            "organisations": organisations.values(local[pk]),
+            "groups_without": groups_lacking[pk][status] if pk in groups_lacking else [],
+        }
+        for pk, name, slug in rows
+        if region is None or region.pk in regions_of.get(pk, ())
+    ]
+    return assemble_report(
+        on=on,
+        today=today,
+        region=region,
+        body_kind=body_kind,
+        status=status,
+        regions=regions,
+        scopes=scopes,
+        partnerships=partnerships,
     )
