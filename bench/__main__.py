@@ -429,11 +429,11 @@ def targets(r):
                 reads == 0,
             )
         )
-        save_ms = saves.get("save_ms") or {"p50": float("nan"), "p95": float("nan")}
+        save_ms = saves.get("save_ms")
         rows.append(
             (
                 f"under load, a curator's save a second: {saves['ok']}/{saves['attempts']} 302s",
-                f"p50 {save_ms['p50']:.0f} / p95 {save_ms['p95']:.0f} ms",
+                f"p50 {save_ms['p50']:.0f} / p95 {save_ms['p95']:.0f} ms" if save_ms else "no save",
                 saves["errors"] == 0 and saves["attempts"] >= 0.9 * lt["seconds"],
             )
         )

@@ -173,12 +173,16 @@ class HTTPError(Exception):
 
 def snippet(body, headers=None):
     """What a person would read first: where a redirect goes, the admin's error note and
-    lists, else the start of the page."""
+    lists, else the page's main content (else its body)."""
     if headers is not None and headers.get("Location"):
         return f"to {headers['Location']}"
     text = body.decode("utf-8", "replace")
-    found = re.findall(r'<(p|ul) class="(?:errornote|errorlist)[^"]*"[^>]*>(.*?)</\1>', text, re.S)
-    text = " ".join(inner for _, inner in found) if found else text
+    errors = re.findall(r'<(p|ul) class="(?:errornote|errorlist)[^"]*"[^>]*>(.*?)</\1>', text, re.S)
+    main = re.search(r"<main\b.*?</main>", text, re.S) or re.search(r"<body\b.*", text, re.S)
+    if errors:
+        text = " ".join(inner for _, inner in errors)
+    elif main:
+        text = main.group(0)
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text)).strip()[:200]
 
 
@@ -295,9 +299,10 @@ class Writer(threading.Thread):
         self.join(timeout=TIMEOUT * 2 + 5)
 
     def results(self):
-        kinds = {}
+        kinds, examples = {}, {}
         for error in self.errors:
             kinds[error["kind"]] = kinds.get(error["kind"], 0) + 1
+            examples.setdefault(error["kind"], error)
         ok = len(self.save_ms)
         return {
             "seat": self.account.get("seat"),
@@ -306,7 +311,7 @@ class Writer(threading.Thread):
             "ok": ok,
             "errors": len(self.errors) + (1 if self.login_error else 0),
             "error_kinds": kinds,
-            "error_examples": self.errors[:5],
+            "error_examples": list(examples.values()),  # the first of each kind
             "save_ms": figures(self.save_ms),
             "form_ms": figures(self.form_ms),
         }
