@@ -289,7 +289,7 @@ class Writer(threading.Thread):
                 )
                 self.form_ms.append(form_seconds * 1000)
                 self.save_ms.append(save_seconds * 1000)
-            except (HTTPError, OSError, http.client.HTTPException) as error:
+            except Exception as error:  # any failure is a failed save, never a dead thread
                 self.errors.append(describe(error))
             tick = max(tick + self.every, time.monotonic())
             self.stopping.wait(max(0.0, tick - time.monotonic()))
