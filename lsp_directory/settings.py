@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change, for the history of every curated record.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # After a change, the report's stored summary is brought up to date for the next reader.
+    "partnerships.summary.RefreshAfterWrites",
     # Last, as django-axes requires: locks out repeated failed admin sign-ins.
     "axes.middleware.AxesMiddleware",
 ]

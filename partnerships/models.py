@@ -622,3 +622,52 @@ class Document(Curated):
 
     def priority_list(self):
         return [line.strip() for line in self.priorities.splitlines() if line.strip()]
+
+
+# -- The representation report's stored summary (partnerships/summary.py) -------------------
+
+
+class PartnershipTally(models.Model):
+    """A partnership's tally (partnerships/tallies.py) as last added into its scopes, and
+    its figures for each choice of status and body. Not a constrained foreign key: the row
+    outlives its partnership until the summary takes the tally away again."""
+
+    partnership = models.OneToOneField(
+        Partnership,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    scopes = models.JSONField(help_text="The scopes its tally is added into.")
+    tally = models.JSONField()
+    figures = models.JSONField()
+
+    def __str__(self):
+        return f"Tally of partnership {self.pk}"
+
+
+class ScopeTally(models.Model):
+    """England's, a region's, or the region-less partnerships' summed tally on a day, and
+    the figures the report shows of it."""
+
+    key = models.CharField(primary_key=True, max_length=30)  # england, region-<pk>, none
+    day = models.DateField()
+    tally = models.JSONField()
+    figures = models.JSONField()
+
+    def __str__(self):
+        return f"Tally of {self.key} on {self.day}"
+
+
+class TallyQueue(models.Model):
+    """What has changed since the summary was last brought up to date: rows written by the
+    database's own triggers (migration 0010) in the same transaction as the change, so no
+    way of writing (admin, import, erasure, SQL) can leave the summary behind."""
+
+    partnership_id = models.IntegerField(null=True)
+    region_id = models.IntegerField(null=True)
+    organisations = models.BooleanField(db_default=False)  # England's organisations
+
+    def __str__(self):
+        return f"Queued change {self.pk}"

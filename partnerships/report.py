@@ -834,16 +834,12 @@ def representation_report(*, region=None, body_kind="", status="current", on=Non
             add(totals[key], tally)
             region_organisations[key] |= local[pk]
         add(totals["england"], tally)
-    everyone = set(organisations.womens)  # England's: every VCS organisation
     made = {"status": status, "body_kind": body_kind, "on": on}
     scopes = {
-        key: scope_figures(
-            totals[key],
-            organisations.values(everyone if key == "england" else region_organisations[key]),
-            **made,
-        )
-        for key in ["england", *regions, *([None] if None in totals else [])]
+        key: scope_figures(totals[key], organisations.values(region_organisations[key]), **made)
+        for key in [*regions, *([None] if None in totals else [])]
     }
+    scopes["england"] = scope_figures(totals["england"], Organisations.everyone(), **made)
     rows = Partnership.objects.order_by("name", "pk").values_list("pk", "name", "slug")
     partnerships = [
         {

@@ -17,7 +17,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from . import charts
+from . import charts, summary
 from .choices import BodyKind
 from .filters import CURRENT_PAST, RegionChoiceFilter, SeatFilter
 from .models import Seat
@@ -111,13 +111,22 @@ class ReportFilter(django_filters.FilterSet):
         }
 
 
-def report_for(request):
+def report_for(request, *, partnerships):
+    """The filters, and the report: today's from the stored summary (summary.py), another
+    day's made from the records. partnerships: whether every partnership shown is read
+    (England's page shows its regions only)."""
     filterset = ReportFilter(request.GET, request=request)
-    return filterset, representation_report(**filterset.report_filters())
+    filters = filterset.report_filters()
+    on = filters.pop("on")
+    if on and on != timezone.localdate():
+        return filterset, representation_report(on=on, **filters)
+    return filterset, summary.report(
+        partnerships=partnerships or filters["region"] is not None, **filters
+    )
 
 
 def representation(request):
-    filterset, report = report_for(request)
+    filterset, report = report_for(request, partnerships=False)
     querystring = querystring_without_page(request)
     return render(
         request,
@@ -141,7 +150,7 @@ def representation(request):
 
 
 def representation_json(request):
-    filterset, report = report_for(request)
+    filterset, report = report_for(request, partnerships=True)
     data = report.as_json()
     data["errors"] = {name: list(errors) for name, errors in filterset.form.errors.items()}
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})

@@ -329,9 +329,24 @@ class Organisations:
         return found
 
     def values(self, organisations):
-        """[VCS organisations, women's organisations, freshness] of a set of their ids."""
-        return {
-            "vcs": len(organisations),
-            "womens": sum(1 for pk in organisations if self.womens[pk]),
-            "verified": freshness_values(Counter(map(self.verified_on.__getitem__, organisations))),
-        }
+        """The figures of a set of these organisations' ids."""
+        return organisation_values((self.womens[pk], self.verified_on[pk]) for pk in organisations)
+
+    @staticmethod
+    def everyone():
+        """The figures of England's VCS organisations: every one in the directory."""
+        rows = Organisation.objects.vcs().order_by()
+        return organisation_values(
+            (womens, iso(day))
+            for womens, day in rows.values_list("is_womens_organisation", "last_verified_on")
+        )
+
+
+def organisation_values(organisations):
+    """{VCS organisations, women's organisations, freshness} of (is a women's organisation,
+    ISO day last verified) pairs."""
+    womens, days = 0, Counter()
+    for is_womens, day in organisations:
+        womens += bool(is_womens)
+        days[day] += 1
+    return {"vcs": days.total(), "womens": womens, "verified": freshness_values(days)}

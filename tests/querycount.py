@@ -3,8 +3,13 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from partnerships import summary
+
 
 def queries_for(client, url):
+    """The queries of the page, with the report's stored summary up to date, as the request
+    that changed the records leaves it (partnerships.summary.RefreshAfterWrites)."""
+    summary.up_to_date()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200, f"{url} answered {response.status_code}"

@@ -718,5 +718,5 @@ def grow():
 @pytest.mark.parametrize("query", ["", "?region=london&body_kind=board&status=all"])
 def test_query_count_is_constant(client, directory, url, query):
     NetworkFactory()
-    count = assert_constant_queries(client, url + query, grow, most=17)
+    count = assert_constant_queries(client, url + query, grow, most=12)
     print(f"{url}{query}: {count} queries")
