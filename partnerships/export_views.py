@@ -23,7 +23,7 @@ def seat_filterset(request):
 def seats_csv(request):
     filterset = seat_filterset(request)
     return StreamingHttpResponse(
-        exports.csv_chunks(filterset.qs, bom=request.GET.get("bom") == "1"),
+        exports.csv_bytes(filterset.qs, bom=request.GET.get("bom") == "1"),
         content_type=exports.CONTENT_TYPES["csv"],
         headers=attachment("csv", filterset),
     )

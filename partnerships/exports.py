@@ -23,7 +23,9 @@ downloaded CSV imports back unchanged.
   call of the column's format (no generator, no helper call for the formula check), the CSV
   is written a few hundred rows at a time by one csv.writer, and Excel gets a cell object
   only where a plain string would not stay text (dates go to openpyxl as dates). Memory
-  stays flat: rows are streamed and only one batch is held at a time.
+  stays flat: rows are streamed and only one batch is held at a time. On PostgreSQL the CSV
+  is written by the database (COPY ... TO STDOUT, "The CSV written by PostgreSQL" below),
+  byte for byte what the Python path writes, at about COPY's own speed.
 - File names say the filters: representatives-north-east-vcs-womens-2026-11-29.csv (the
   FilterSet's slug, filters.Described, which also writes the list's heading).
 - JSON: {"filters": the valid filters as codes, "description": the list's heading in words,
@@ -40,6 +42,7 @@ downloaded CSV imports back unchanged.
   JSON is not opened as a spreadsheet and carries the values unchanged.
 """
 
+import contextlib
 import csv
 import dataclasses
 import datetime
@@ -48,6 +51,8 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
+from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -58,17 +63,22 @@ from lsp_directory.database import streamed_with_long_statements
 from .filters import SeatFilter
 from .formats import (
     FORMULA_CHARS,
+    NEVER_FORMULA_LIKE,
     PLACE_PATHS,
     SEATS,
     as_iso_date,
+    csv_safe,
     csv_safe_row,
+    csv_safe_sql,
     is_formula_like,
 )
 from .models import Partnership, Seat
 
 CHUNK_SIZE = 2000  # rows per fetch; server-side cursors on PostgreSQL
 ROWS_PER_WRITE = 200  # CSV and JSON rows joined into one chunk of the response
+COPY_ROWS_PER_WRITE = 1000  # rows of PostgreSQL's COPY joined into one chunk
 BOM = "\ufeff"
+PARTNERSHIP = "body__partnership_id"  # fetched with every seat, to join in its Place
 # Control characters that an XML 1.0 file (an .xlsx) cannot hold; openpyxl refuses them.
 XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
@@ -152,6 +162,12 @@ def stable_order(queryset):
     return queryset.order_by(*ordering, "pk")
 
 
+def fetched(columns):
+    """The values_list paths of the columns, each once, then the partnership's id."""
+    paths = [p for column in columns for p in column.paths if p not in PLACE_PATHS]
+    return [*dict.fromkeys(paths), PARTNERSHIP]
+
+
 @streamed_with_long_statements  # one transaction allowed DB_LONG_STATEMENT_TIMEOUT
 def seat_rows(queryset, columns=SEAT_COLUMNS) -> Iterator[list[str]]:
     """One list of cell texts per seat of the (filtered) queryset, in its order: one query
@@ -160,9 +176,8 @@ def seat_rows(queryset, columns=SEAT_COLUMNS) -> Iterator[list[str]]:
     This runs once per cell of the whole file, so each cell is one call of its column's
     format with the values read by position: (format, first index, second index or None)."""
     places = partnership_places()
-    paths = [p for column in columns for p in column.paths if p not in PLACE_PATHS]
-    fields = [*dict.fromkeys(paths), "body__partnership_id"]
-    partnership_at = len(fields) - 1
+    fields = fetched(columns)
+    partnership_at = fields.index(PARTNERSHIP)
     # Each fetched row is followed by its partnership's Place (area_code, area_name, region).
     index = {path: i for i, path in enumerate([*fields, *PLACE_PATHS])}
     cells = [
@@ -197,12 +212,115 @@ def batched(rows: Iterable, size=ROWS_PER_WRITE) -> Iterator[list]:
 
 
 def csv_chunks(queryset, bom=False) -> Iterator[str]:
-    """The CSV, header first, as text chunks of ROWS_PER_WRITE rows (UTF-8 when encoded; BOM
-    only when asked). Echo and join is faster here than csv.writer on an io.StringIO."""
+    """The CSV as text chunks (UTF-8 when encoded; BOM only when asked): csv_bytes decoded on
+    PostgreSQL, else python_csv_chunks."""
+    if copies_csv():
+        return (chunk.decode() for chunk in csv_bytes(queryset, bom))
+    return python_csv_chunks(queryset, bom)
+
+
+def csv_bytes(queryset, bom=False) -> Iterator[bytes]:
+    """The CSV as UTF-8 chunks, for the web download: on PostgreSQL the database writes the
+    rows (copied_csv_rows), elsewhere python_csv_chunks; the same bytes either way."""
+    if not copies_csv():
+        yield from (chunk.encode() for chunk in python_csv_chunks(queryset, bom))
+        return
+    yield csv_header(bom).encode()
+    yield from copied_csv_rows(queryset)  # a generator, so closing this one stops the COPY
+
+
+def copies_csv():
+    return connection.vendor == "postgresql"
+
+
+def csv_header(bom=False):
+    return (BOM if bom else "") + csv.writer(Echo()).writerow(HEADERS)
+
+
+def python_csv_chunks(queryset, bom=False) -> Iterator[str]:
+    """The CSV, header first, as text chunks of ROWS_PER_WRITE rows, written by csv.writer:
+    the reference for copied_csv_rows, and the CSV on SQLite. Echo and join is faster here
+    than csv.writer on an io.StringIO."""
     writer = csv.writer(Echo())
-    yield (BOM if bom else "") + writer.writerow(HEADERS)
+    yield csv_header(bom)
     for batch in batched(seat_rows(queryset)):
         yield "".join(map(writer.writerow, map(csv_safe_row, batch)))
+
+
+# --- The CSV written by PostgreSQL -----------------------------------------------------------
+# COPY (SELECT ...) TO STDOUT (FORMAT csv) writes the rows at the database's own speed (issue
+# 14: the Python path ran at about a third of it). The SELECT is the filtered queryset's own
+# (the same SeatFilter, order and joins); each cell is its column's format in SQL
+# (formats.IN_SQL), under the formula guard in SQL (formats.csv_safe_sql); the places are the
+# Python map (partnership_places), guarded and handed to the query as JSON. COPY writes what
+# csv.writer (QUOTE_MINIMAL) writes, but for two things made equal here:
+# - an empty string is written "" (to tell it from NULL, written as nothing): every empty
+#   cell is made NULL (NULLIF), which csv.writer's empty cell matches;
+# - a row ends with LF, csv.writer's with CRLF: PostgreSQL sends one message per row (its
+#   protocol: "always one per row"), so the last byte of each is the row's end, and a line
+#   break inside a quoted cell stays as it is, as csv.writer leaves it.
+# Quoting is the same: a cell is quoted when it holds a comma, a double quote (doubled), CR
+# or LF. PostgreSQL's text holds no NUL, so that difference cannot arise.
+
+
+def copy_statement(queryset):
+    """COPY (the seats' cells, in the list's order) TO STDOUT as CSV, values inlined.
+
+    The inner SELECT is seat_rows' own query (the same values, joins and order), each value
+    named; the outer one writes the cells from them. So PostgreSQL sorts the values and
+    writes the text after the sort, not before it beside the values (a wider sort)."""
+    places = partnership_places()
+    fields = fetched(SEAT_COLUMNS)
+    named = {path: f'seat."v{n}"' for n, path in enumerate(fields)}
+    seats = stable_order(queryset).values(**{f"v{n}": F(path) for n, path in enumerate(fields)})
+    inner, inner_params = seats.query.sql_with_params()
+    cells, params = [], []
+    for column in SEAT_COLUMNS:
+        if column.paths[0] in PLACE_PATHS:
+            # The places map as JSON: the partnership's id to the guarded text.
+            at = PLACE_PATHS.index(column.paths[0])
+            texts = {str(pk): csv_safe(place[at]) for pk, place in places.items() if place[at]}
+            cells.append(f"(%s::jsonb ->> {named[PARTNERSHIP]}::text)")
+            params.append(json.dumps(texts, ensure_ascii=False))
+        else:
+            text = column.in_sql(*[named[path] for path in column.paths])
+            if column.format in NEVER_FORMULA_LIKE:  # saves a fifth of the query's time
+                cells.append(text)
+            else:
+                cells.append(f"NULLIF({csv_safe_sql(text)}, '')")
+    # No join, filter or order outside: the rows come out in the inner SELECT's order.
+    select = connection.ops.compose_sql(
+        f"SELECT {', '.join(cells)} FROM ({inner}) seat", [*params, *inner_params]
+    )
+    return f"COPY ({select}) TO STDOUT (FORMAT csv)"
+
+
+def crlf(rows) -> bytes:
+    """COPY's rows, each ending in LF, as one chunk with CRLF endings (csv.writer's)."""
+    data = b"".join(rows)
+    if data.count(b"\n") == len(rows):  # no line break inside a cell: one replace
+        return data.replace(b"\n", b"\r\n")
+    return b"".join([bytes(row[:-1]) + b"\r\n" for row in rows])
+
+
+@streamed_with_long_statements  # one transaction allowed DB_LONG_STATEMENT_TIMEOUT
+def copied_csv_rows(queryset) -> Iterator[bytes]:
+    """The CSV's rows after the header, written by PostgreSQL, in chunks of
+    COPY_ROWS_PER_WRITE rows: memory stays flat. The COPY is logged as Django logs a query
+    (so the query counts see it), and its errors are Django's (OperationalError and so on)."""
+    statement = copy_statement(queryset)
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        logged = getattr(cursor, "debug_sql", None)  # only while queries are logged
+        with logged(statement) if logged else contextlib.nullcontext():
+            with cursor.cursor.copy(statement) as copy:
+                rows = []
+                for row in copy:
+                    rows.append(row)
+                    if len(rows) == COPY_ROWS_PER_WRITE:
+                        yield crlf(rows)
+                        rows = []
+                if rows:
+                    yield crlf(rows)
 
 
 def json_chunks(queryset, filterset=None) -> Iterator[str]:

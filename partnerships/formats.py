@@ -55,6 +55,13 @@ def csv_safe_row(row: list[str]) -> list[str]:
     return [f"'{value}" if value and value[0] in FORMULA_CHARS else value for value in row]
 
 
+def csv_safe_sql(value: str) -> str:
+    """csv_safe in SQL (the export's COPY on PostgreSQL), on the SQL of a text value: the same
+    characters, by code point (ascii() gives the first character's; NULL stays NULL)."""
+    codes = ", ".join(str(ord(char)) for char in sorted(FORMULA_CHARS))
+    return f"CASE WHEN ascii({value}) IN ({codes}) THEN '''' || {value} ELSE {value} END"
+
+
 def unguarded(text: str) -> str:
     """A cell as it was before csv_safe: the apostrophe before a formula character taken off."""
     if text[1:2] and text[0] == "'" and text[1] in FORMULA_CHARS:
@@ -63,10 +70,18 @@ def unguarded(text: str) -> str:
 
 
 # --- Writing a cell (the export) -------------------------------------------------------------
+# Each format has its twin in SQL beside it: from the SQL of the same values, in the same
+# order, the SQL of the same text (NULL for an empty cell). The CSV export on PostgreSQL has
+# the database write its rows (COPY); tests/test_export_copy.py holds the two to the same
+# bytes.
 
 
 def as_text(value):
     return "" if value is None else str(value)
+
+
+def as_text_sql(value):
+    return value
 
 
 def as_yes_no(value):
@@ -74,13 +89,36 @@ def as_yes_no(value):
     return "yes" if value else "no"
 
 
+def as_yes_no_sql(value):
+    return f"CASE WHEN {value} THEN 'yes' ELSE 'no' END"
+
+
 def as_iso_date(value):
     return value.isoformat() if value else ""
+
+
+def as_iso_date_sql(value):
+    return f"to_char({value}, 'YYYY-MM-DD')"  # not ::text, which follows the DateStyle
 
 
 def published(publish_contact, value):
     """A contact detail only where the person agreed to publish it."""
     return (value or "") if publish_contact else ""
+
+
+def published_sql(publish_contact, value):
+    return f"CASE WHEN {publish_contact} THEN {value} END"
+
+
+IN_SQL = {
+    as_text: as_text_sql,
+    as_yes_no: as_yes_no_sql,
+    as_iso_date: as_iso_date_sql,
+    published: published_sql,
+}
+# Formats whose text is never formula-like and never empty but as NULL (yes or no; a date
+# starts with a digit, and to_char gives NULL for no date): their SQL needs no guard.
+NEVER_FORMULA_LIKE = frozenset({as_yes_no, as_iso_date})
 
 
 # --- Reading a cell (the import) -------------------------------------------------------------
@@ -254,6 +292,11 @@ class Column:
             raise ValueError(f"{self.header}: a column is read from one or two paths")
         if self.parse is not None:
             object.__setattr__(self, "parse", refusing_nul(self.parse))  # frozen: set once
+
+    def in_sql(self, *values: str) -> str:
+        """The SQL of the cell's text, from the SQL of the values at its paths (in order):
+        format's twin in IN_SQL."""
+        return IN_SQL[self.format](*values)
 
 
 def no_checks(values, texts):
