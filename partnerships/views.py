@@ -1,3 +1,4 @@
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -15,11 +16,37 @@ from .managers import ENDING_SOON_MONTHS
 from .models import Area, Document, Organisation, Partnership, Region, Seat
 
 PAGE_SIZE = 50
+# A list counts its rows up to this many. Counting all 300,000 current seats costs more than
+# making the rest of the page; past this a list says "more than 10,000", pages that far, and
+# points to its filters and downloads, which hold every row.
+COUNT_UP_TO = 10_000
+
+
+class CountedUpTo(Paginator):
+    """A Paginator that counts at most COUNT_UP_TO rows (one bounded query)."""
+
+    @cached_property
+    def found(self):
+        return self.object_list[: COUNT_UP_TO + 1].count()
+
+    @cached_property
+    def count(self):
+        return min(self.found, COUNT_UP_TO)
+
+    @property
+    def more(self):
+        """Whether there are more rows than the list counts and pages."""
+        return self.found > COUNT_UP_TO
+
+    @property
+    def counted(self):
+        """The count in words: "1,234", or "more than 10,000"."""
+        return f"more than {COUNT_UP_TO:,}" if self.more else f"{self.count:,}"
 
 
 def paginate(request, queryset, per_page=PAGE_SIZE):
     """A page of results; a bad or out-of-range page number shows the nearest page."""
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    return CountedUpTo(queryset, per_page).get_page(request.GET.get("page"))
 
 
 def querystring_without_page(request):
