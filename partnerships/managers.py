@@ -169,9 +169,11 @@ class SeatQuerySet(CuratedQuerySet):
         return self.filter(open_on(on or timezone.localdate()))
 
     def ending_soon(self, on=None):
-        """Held seats whose term ends within ENDING_SOON_MONTHS of the day."""
+        """Held seats whose term ends within ENDING_SOON_MONTHS of the day. (end_date >= on
+        is current()'s too, said again so the database reads a range of its index.)"""
         on = on or timezone.localdate()
-        return self.current(on).filter(end_date__lte=months_later(on, ENDING_SOON_MONTHS))
+        ends = {"end_date__gte": on, "end_date__lte": months_later(on, ENDING_SOON_MONTHS)}
+        return self.current(on).filter(**ends)
 
     def for_open_list(self):
         """What the open seats list shows, in one query whatever the row count."""

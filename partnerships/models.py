@@ -482,6 +482,12 @@ class Seat(Curated):
         ]
         indexes = [
             models.Index(fields=["sector", "end_date"]),
+            # The open seats list (/get-involved/): vacancies, and held seats by when they
+            # end, so it reads its few hundred seats rather than every seat.
+            models.Index(
+                fields=["selection_closes"], condition=Q(vacant=True), name="seat_vacancy_idx"
+            ),
+            models.Index(fields=["end_date"], condition=Q(vacant=False), name="seat_held_end_idx"),
         ]
 
     def __str__(self):
