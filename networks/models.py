@@ -1,7 +1,7 @@
 from django.db import models
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from lsp_directory.links import slug_url
 from partnerships.models import (
     PUBLIC,
     Area,
@@ -86,4 +86,4 @@ class Network(Curated):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("networks:network", args=[self.slug])
+        return slug_url("networks:network", self.slug)

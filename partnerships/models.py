@@ -2,9 +2,10 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
+
+from lsp_directory.links import slug_url
 
 from .choices import (
     AreaKind,
@@ -132,7 +133,7 @@ class Region(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("partnerships:region", args=[self.slug])
+        return slug_url("partnerships:region", self.slug)
 
 
 class Area(FoldedName, models.Model):
@@ -175,7 +176,7 @@ class Area(FoldedName, models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("partnerships:area", args=[self.slug])
+        return slug_url("partnerships:area", self.slug)
 
 
 class Place(FoldedName, models.Model):
@@ -240,7 +241,7 @@ class Partnership(FoldedName, Curated):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("partnerships:partnership", args=[self.slug])
+        return slug_url("partnerships:partnership", self.slug)
 
     @property
     def womens_forum_recorded(self):
@@ -357,7 +358,7 @@ class Organisation(Curated):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("partnerships:organisation", args=[self.slug])
+        return slug_url("partnerships:organisation", self.slug)
 
 
 class Person(Curated):

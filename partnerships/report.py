@@ -62,21 +62,21 @@ each region's report.
 """
 
 import datetime
+import functools
 import math
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from types import SimpleNamespace
-from urllib.parse import quote, quote_plus, urlencode
+from urllib.parse import quote_plus, urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Min, Q
 from django.urls import reverse
 from django.utils import dateformat, timezone
-from django.utils.http import RFC3986_SUBDELIMS
 
+from lsp_directory.links import SAFE_SLUG, slug_url
 from networks.choices import Funding, NetworkKind, NetworkStatus
 from networks.models import Network
 
@@ -575,23 +575,9 @@ class PartnershipPage:
     themed_groups_without: list | None
 
 
-SAFE_SLUG = re.compile(r"[-\w.~]+", re.ASCII)  # what quote() and quote_plus() leave alone
-
-
 def slug_in_query(slug):
     """quote_plus(slug), without its cost for the usual slug, which needs no quoting."""
     return slug if SAFE_SLUG.fullmatch(slug) else quote_plus(slug)
-
-
-def url_for_slugs(name):
-    """reverse(name, args=[slug]) for many slugs: the URL is reversed once, with a
-    placeholder, and each slug is put in its place, quoted as reverse() would."""
-    placeholder = "slug-placeholder"
-    prefix, suffix = reverse(name, args=[placeholder]).split(placeholder)
-    safe = RFC3986_SUBDELIMS + "/~:@"
-    return lambda slug: (
-        f"{prefix}{slug if SAFE_SLUG.fullmatch(slug) else quote(slug, safe=safe)}{suffix}"
-    )
 
 
 class Links:
@@ -606,7 +592,7 @@ class Links:
         self.representatives = reverse("partnerships:representative_list")
         self.report_page = reverse("report:representation")
         self.get_involved = reverse("involved:get_involved")
-        self.partnership = url_for_slugs("partnerships:partnership")
+        self.partnership = functools.partial(slug_url, "partnerships:partnership")
         tail = {"status": status}
         if body_kind:
             tail["body_kind"] = body_kind
