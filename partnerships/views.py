@@ -27,7 +27,10 @@ class CountedUpTo(Paginator):
 
     @cached_property
     def found(self):
-        return self.object_list[: COUNT_UP_TO + 1].count()
+        rows = self.object_list
+        if hasattr(rows, "order_by"):  # a QuerySet: count without sorting or joining for show
+            rows = rows.order_by().select_related(None)
+        return rows[: COUNT_UP_TO + 1].count()
 
     @cached_property
     def count(self):
