@@ -289,3 +289,15 @@ def test_the_pages_read_the_summary_in_a_few_queries(
         assert client.get("/representation/").status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get("/representation/?region=north-east").status_code == 200
+
+
+def test_the_nightly_command_makes_it_whole(directory):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    ScopeTally.objects.update(tally={}, figures={})  # as if it had been lost
+    out = StringIO()
+    call_command("refresh_report", stdout=out)
+    assert "The report's summary is made for" in out.getvalue()
+    assert_summary_is_exact()
