@@ -23,7 +23,7 @@ the report's pages are made from a few small rows whatever the size of the data.
 
 import logging
 
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Exists
 from django.utils import timezone
 
@@ -333,6 +333,6 @@ class RefreshAfterWrites:
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             try:
                 up_to_date()
-            except DatabaseError as error:
-                log.warning("The report's summary was not brought up to date: %s", error)
+            except Exception:  # the change is saved: the next reader of the report does this
+                log.exception("The report's summary was not brought up to date")
         return response
