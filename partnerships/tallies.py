@@ -115,26 +115,19 @@ def partnership_tallies(on, partnership_ids=None):
     }
 
     womens_by_body = defaultdict(Counter)  # body: {seat status: women's-organisation seats}
+    grouped = [
+        "body__partnership_id",
+        "body_id",
+        "body__kind",
+        "status",
+        "organisation__is_womens_organisation",
+        "last_verified_on",
+    ]
     rows = (
         seats.annotate(status=seat_status(on))
-        .values(
-            "body__partnership_id",
-            "body_id",
-            "body__kind",
-            "status",
-            "organisation__is_womens_organisation",
-            "last_verified_on",
-        )
+        .values(*grouped)
         .annotate(n=Count("pk"))
-        .values_list(
-            "body__partnership_id",
-            "body_id",
-            "body__kind",
-            "status",
-            "organisation__is_womens_organisation",
-            "last_verified_on",
-            "n",
-        )
+        .values_list(*grouped, "n")
     )
     for partnership_id, body_id, kind, status, womens, verified_on, n in rows:
         days = (
