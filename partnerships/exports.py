@@ -295,11 +295,12 @@ def copy_statement(queryset):
     return f"COPY ({select}) TO STDOUT (FORMAT csv)"
 
 
-def crlf(rows) -> bytes:
+def crlf_rows(rows) -> bytes:
     """COPY's rows, each ending in LF, as one chunk with CRLF endings (csv.writer's)."""
     data = b"".join(rows)
-    if data.count(b"\n") == len(rows):  # no line break inside a cell: one replace
-        return data.replace(b"\n", b"\r\n")
+    ended = data.replace(b"\n", b"\r\n")
+    if len(ended) == len(data) + len(rows):  # one LF a row: none inside a cell
+        return ended
     return b"".join([bytes(row[:-1]) + b"\r\n" for row in rows])
 
 
@@ -310,6 +311,9 @@ def copied_csv_rows(queryset) -> Iterator[bytes]:
     (so the query counts see it), and its errors are Django's (OperationalError and so on)."""
     statement = copy_statement(queryset)
     with connection.cursor() as cursor, connection.wrap_database_errors:
+        # Dates as ISO (formats.as_iso_date_sql), for this transaction only; on the psycopg
+        # cursor, as long_statements() sets its timeout: a setting, not one of the queries.
+        cursor.cursor.execute("SELECT set_config('DateStyle', 'ISO', true)")
         logged = getattr(cursor, "debug_sql", None)  # only while queries are logged
         with logged(statement) if logged else contextlib.nullcontext():
             with cursor.cursor.copy(statement) as copy:
@@ -317,10 +321,10 @@ def copied_csv_rows(queryset) -> Iterator[bytes]:
                 for row in copy:
                     rows.append(row)
                     if len(rows) == COPY_ROWS_PER_WRITE:
-                        yield crlf(rows)
+                        yield crlf_rows(rows)
                         rows = []
                 if rows:
-                    yield crlf(rows)
+                    yield crlf_rows(rows)
 
 
 def json_chunks(queryset, filterset=None) -> Iterator[str]:

@@ -241,3 +241,15 @@ def test_a_download_stopped_early_leaves_the_connection_usable(client, hostile, 
             connection.connection.pgconn.transaction_status != psycopg.pq.TransactionStatus.ACTIVE
         )
     assert download(client, "csv", "?status=all")[1] == reference("?status=all")
+
+
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="DateStyle is PostgreSQL's")
+def test_dates_are_iso_whatever_the_sessions_date_style(client, hostile, ran):
+    with connection.cursor() as cursor:
+        cursor.execute("SET DateStyle = 'SQL, DMY'")
+    try:
+        assert download(client, "csv", "?status=all")[1] == reference("?status=all")
+        assert ran == [EXPECTED_PATH, "python"]
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET DateStyle = 'ISO, MDY'")
