@@ -46,13 +46,14 @@ import contextlib
 import csv
 import dataclasses
 import datetime
+import functools
 import json
 import re
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import F
+from django.db.models import CharField, F, Func
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -252,7 +253,8 @@ def python_csv_chunks(queryset, bom=False) -> Iterator[str]:
 # 14: the Python path ran at about a third of it). The SELECT is the filtered queryset's own
 # (the same SeatFilter, order and joins); each cell is its column's format in SQL
 # (formats.IN_SQL), under the formula guard in SQL (formats.csv_safe_sql); the places are the
-# Python map (partnership_places), guarded and handed to the query as JSON. COPY writes what
+# Python map (partnership_places), guarded and handed to the query as JSON; dates are written
+# by COPY in the DateStyle ISO, set for the transaction. COPY writes what
 # csv.writer (QUOTE_MINIMAL) writes, but for two things made equal here:
 # - an empty string is written "" (to tell it from NULL, written as nothing): every empty
 #   cell is made NULL (NULLIF), which csv.writer's empty cell matches;
@@ -263,35 +265,76 @@ def python_csv_chunks(queryset, bom=False) -> Iterator[str]:
 # or LF. PostgreSQL's text holds no NUL, so that difference cannot arise.
 
 
+class WrittenSql(Func):
+    """SQL written by a function of the SQL of the values at `paths` (compiled with the
+    query's joins), with `params` for the %s it writes before them."""
+
+    output_field = CharField()
+
+    def __init__(self, write, *paths, params=()):
+        super().__init__(*[F(path) for path in paths])
+        self.write, self.params = write, list(params)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        compiled = [compiler.compile(value) for value in self.source_expressions]
+        if any(params for _, params in compiled):  # a value may be written more than once
+            raise ValueError("WrittenSql takes columns, not values with parameters")
+        return self.write(*[sql for sql, _ in compiled]), self.params
+
+
+def sorted_by(queryset):
+    """The paths that the queryset's ORDER BY names."""
+    paths = set()
+    for field in queryset.query.order_by:
+        if isinstance(field, str):
+            paths.add(field.removeprefix("-"))
+        elif isinstance(getattr(field, "expression", None), F):
+            paths.add(field.expression.name)
+    return paths
+
+
+def guarded_sql(column, *values):
+    """The SQL of a column's cell as the CSV writes it: its format's twin, under the formula
+    guard, NULL where empty (COPY writes "" for an empty string)."""
+    text = column.in_sql(*values)
+    if column.format in NEVER_FORMULA_LIKE:
+        return text
+    return f"NULLIF({csv_safe_sql(text)}, '')"
+
+
 def copy_statement(queryset):
     """COPY (the seats' cells, in the list's order) TO STDOUT as CSV, values inlined.
 
-    The inner SELECT is seat_rows' own query (the same values, joins and order), each value
-    named; the outer one writes the cells from them. So PostgreSQL sorts the values and
-    writes the text after the sort, not before it beside the values (a wider sort)."""
+    The inner SELECT is seat_rows' own query (the same filters, joins and order). It writes
+    most cells itself, before the sort, which PostgreSQL shares among its parallel workers;
+    a column the rows are sorted by is selected as it is and written by the outer SELECT,
+    after the sort, so that the sort does not carry both the value and its cell. Measured at
+    500,000 seats, that split is faster than writing every cell on either side."""
     places = partnership_places()
-    fields = fetched(SEAT_COLUMNS)
-    named = {path: f'seat."v{n}"' for n, path in enumerate(fields)}
-    seats = stable_order(queryset).values(**{f"v{n}": F(path) for n, path in enumerate(fields)})
-    inner, inner_params = seats.query.sql_with_params()
-    cells, params = [], []
-    for column in SEAT_COLUMNS:
+    seats = stable_order(queryset)
+    after_sort = sorted_by(seats)
+    inner, outer = {}, []
+    for n, column in enumerate(SEAT_COLUMNS):
+        name = f"cell_{n}"
         if column.paths[0] in PLACE_PATHS:
             # The places map as JSON: the partnership's id to the guarded text.
             at = PLACE_PATHS.index(column.paths[0])
             texts = {str(pk): csv_safe(place[at]) for pk, place in places.items() if place[at]}
-            cells.append(f"(%s::jsonb ->> {named[PARTNERSHIP]}::text)")
-            params.append(json.dumps(texts, ensure_ascii=False))
+            inner[name] = WrittenSql(
+                lambda partnership: f"(%s::jsonb ->> ({partnership})::text)",
+                PARTNERSHIP,
+                params=[json.dumps(texts, ensure_ascii=False)],
+            )
+            outer.append(f'seat."{name}"')
+        elif len(column.paths) == 1 and column.paths[0] in after_sort:
+            inner[name] = F(column.paths[0])
+            outer.append(guarded_sql(column, f'seat."{name}"'))
         else:
-            text = column.in_sql(*[named[path] for path in column.paths])
-            if column.format in NEVER_FORMULA_LIKE:  # saves a fifth of the query's time
-                cells.append(text)
-            else:
-                cells.append(f"NULLIF({csv_safe_sql(text)}, '')")
+            inner[name] = WrittenSql(functools.partial(guarded_sql, column), *column.paths)
+            outer.append(f'seat."{name}"')
+    sql, params = seats.values(**inner).query.sql_with_params()
     # No join, filter or order outside: the rows come out in the inner SELECT's order.
-    select = connection.ops.compose_sql(
-        f"SELECT {', '.join(cells)} FROM ({inner}) seat", [*params, *inner_params]
-    )
+    select = connection.ops.compose_sql(f"SELECT {', '.join(outer)} FROM ({sql}) seat", params)
     return f"COPY ({select}) TO STDOUT (FORMAT csv)"
 
 
