@@ -52,7 +52,7 @@ from .scale import (
 
 PAGE_TARGET_MS = 50
 SQLITE_REPORT_TARGET_MS = 150  # the report on the embedded default database
-COPY_TARGET = 0.30
+COPY_TARGET = 0.80
 FLAT_MEMORY = 1.5  # peak at 500,000 rows over peak at about 50,000
 
 
