@@ -169,7 +169,8 @@ def changeable(queryset, user):
     areas (through their indexes) and tests only those records for another area: on the
     400,000 people of the bench, the old `NOT IN (every record reaching another area)` ran its
     subquery again per person (100 s for a seat form's holder choices). The UNION keeps the
-    rule one unit of the outer query's plan, whatever that query joins.
+    rule one unit of the outer query's plan, whatever that query joins (ALL: IN needs no
+    duplicates removed, and a bounded count may stop early).
     """
     area_ids = curated_area_ids(user)
     if area_ids is None:
@@ -179,7 +180,7 @@ def changeable(queryset, user):
     mine = rows.filter(_reaching(model, area_ids)).values("pk")
     if hasattr(model, "history"):
         created = model.history.filter(history_type="+", history_user=user).values("id")
-        mine = mine.union(rows.filter(pk__in=created).values("pk"))
+        mine = mine.union(rows.filter(pk__in=created).values("pk"), all=True)
     return queryset.filter(pk__in=mine)
 
 
