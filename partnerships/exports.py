@@ -310,22 +310,26 @@ def copy_statement(queryset):
     a column the rows are sorted by is selected as it is and written by the outer SELECT,
     after the sort, so that the sort does not carry both the value and its cell. Measured at
     500,000 seats, that split is faster than writing every cell on either side."""
-    places = partnership_places()
     seats = stable_order(queryset)
     after_sort = sorted_by(seats)
-    inner, outer = {}, []
+    # The places map as JSON, the partnership's id to its place's guarded texts (null where
+    # empty), looked up once a seat.
+    places = {
+        str(pk): [csv_safe(text) or None for text in place]
+        for pk, place in partnership_places().items()
+    }
+    inner = {
+        "place": WrittenSql(
+            lambda partnership: f"(%s::jsonb -> ({partnership})::text)",
+            PARTNERSHIP,
+            params=[json.dumps(places, ensure_ascii=False)],
+        )
+    }
+    outer = []
     for n, column in enumerate(SEAT_COLUMNS):
         name = f"cell_{n}"
         if column.paths[0] in PLACE_PATHS:
-            # The places map as JSON: the partnership's id to the guarded text.
-            at = PLACE_PATHS.index(column.paths[0])
-            texts = {str(pk): csv_safe(place[at]) for pk, place in places.items() if place[at]}
-            inner[name] = WrittenSql(
-                lambda partnership: f"(%s::jsonb ->> ({partnership})::text)",
-                PARTNERSHIP,
-                params=[json.dumps(texts, ensure_ascii=False)],
-            )
-            outer.append(f'seat."{name}"')
+            outer.append(f'(seat."place" ->> {PLACE_PATHS.index(column.paths[0])})')
         elif len(column.paths) == 1 and column.paths[0] in after_sort:
             inner[name] = F(column.paths[0])
             outer.append(guarded_sql(column, f'seat."{name}"'))
