@@ -1010,6 +1010,11 @@ def pages():
         ),
         Page("representatives", "/representatives/ (no filter)", ["/representatives/"]),
         Page("representation", "/representation/ (report)", ["/representation/"]),
+        Page(
+            "representation_region",
+            "/representation/ a region (report)",
+            [f"/representation/?region={FILTER_REGION}"],
+        ),
         Page("networks", "/networks/", ["/networks/"]),
         Page("get_involved", "/get-involved/ (open seats)", ["/get-involved/"]),
         Page(

@@ -56,23 +56,25 @@ def key_of(scope):
     return "none" if scope is None else f"region-{scope}"
 
 
-def seat_figures(tally, on):
-    """The figures of a tally for each choice of status and body, and its over-time series
-    for each choice of body: what a page reads."""
+def seat_figures(tally, on, *, over_time=True):
+    """The figures of a tally for each choice of status and body, and (England's and a
+    region's) its over-time series for each choice of body: what a page reads."""
     kinds = ("", *BodyKind.values)
-    return {
+    figures = {
         "seats": {
             f"{status}|{kind}": figure_values(tally, status, kind)
             for status in STATUSES
             for kind in kinds
-        },
-        "over_time": {kind: over_time_values(tally, kind, on) for kind in kinds},
+        }
     }
+    if over_time:
+        figures["over_time"] = {kind: over_time_values(tally, kind, on) for kind in kinds}
+    return figures
 
 
 def partnership_figures(tally, on, regions, organisations, groups_without):
     return {
-        **seat_figures(tally, on),
+        **seat_figures(tally, on, over_time=False),
         "regions": regions,
         "organisations": organisations,
         "groups_without": groups_without,
