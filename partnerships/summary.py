@@ -44,6 +44,9 @@ from .tallies import (
 log = logging.getLogger(__name__)
 LOCK = 7_202_614  # PostgreSQL advisory lock of the summary; SQLite's writes take turns
 DELETE_BATCH = 5000  # queue rows deleted a statement
+# The stored figures' shape: a release that changes what they hold raises it, and the
+# summary is made whole again on its first use rather than read in the old shape.
+VERSION = 1
 # More partnerships changed at once than this (a large import): making everything again is
 # quicker than adding and taking away, and keeps each query's list of ids short.
 MOST_CHANGED = 300
@@ -82,12 +85,8 @@ def partnership_figures(tally, on, regions, organisations, groups_without):
 
 
 def scope_row(key, tally, on, organisations):
-    return ScopeTally(
-        key=key,
-        day=on,
-        tally=tally,
-        figures={**seat_figures(tally, on), "organisations": organisations},
-    )
+    figures = {**seat_figures(tally, on), "organisations": organisations, "version": VERSION}
+    return ScopeTally(key=key, day=on, tally=tally, figures=figures)
 
 
 def lock():
@@ -249,8 +248,8 @@ def refresh(on=None, *, rebuild_all=False):
         queued = list(
             TallyQueue.objects.values_list("pk", "partnership_id", "region_id", "organisations")
         )
-        day = ScopeTally.objects.filter(key="england").values_list("day", flat=True).first()
-        if rebuild_all or day != on:
+        made = ScopeTally.objects.filter(key="england").values_list("day", "figures__version")
+        if rebuild_all or made.first() != (on, VERSION):
             rebuild(on)
         elif queued:
             take(on, queued)
@@ -265,10 +264,10 @@ def up_to_date():
     state = (
         ScopeTally.objects.filter(key="england")
         .annotate(queued=Exists(TallyQueue.objects.all()))
-        .values_list("day", "queued")
+        .values_list("day", "figures__version", "queued")
         .first()
     )
-    if state != (today, False):
+    if state != (today, VERSION, False):
         refresh(today)
     return today
 

@@ -301,3 +301,12 @@ def test_the_nightly_command_makes_it_whole(directory):
     call_command("refresh_report", stdout=out)
     assert "The report's summary is made for" in out.getvalue()
     assert_summary_is_exact()
+
+
+def test_a_summary_of_another_shape_is_made_again(directory, monkeypatch):
+    """A release that changes what the stored figures hold raises summary.VERSION: a summary
+    stored by the release before is made whole again, not read in its old shape."""
+    monkeypatch.setattr(summary, "VERSION", summary.VERSION + 1)
+    ScopeTally.objects.update(figures={})  # what an old release left, unreadable now
+    assert_summary_is_exact()
+    assert set(ScopeTally.objects.values_list("figures__version", flat=True)) == {summary.VERSION}
