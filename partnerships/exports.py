@@ -52,6 +52,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import CharField, F, Func
 from django.utils import timezone
@@ -356,22 +357,33 @@ def copied_csv_rows(queryset) -> Iterator[bytes]:
     """The CSV's rows after the header, written by PostgreSQL, in chunks of
     COPY_ROWS_PER_WRITE rows: memory stays flat. The COPY is logged as Django logs a query
     (so the query counts see it), and its errors are Django's (OperationalError and so on)."""
-    statement = copy_statement(queryset)
+    try:
+        statement = copy_statement(queryset)
+    except EmptyResultSet:  # a queryset that can match nothing (.none()) has no SQL
+        return
     with connection.cursor() as cursor, connection.wrap_database_errors:
-        # Dates as ISO (formats.as_iso_date_sql), for this transaction only; on the psycopg
-        # cursor, as long_statements() sets its timeout: a setting, not one of the queries.
+        # On the psycopg cursor, as long_statements() sets its timeout: settings, not queries.
+        # Dates as ISO (formats.as_iso_date_sql), for this transaction only. A download
+        # stopped early cancels the COPY, which fails the transaction: the savepoint keeps
+        # an enclosing one (a test's, a caller's) usable.
         cursor.cursor.execute("SELECT set_config('DateStyle', 'ISO', true)")
+        cursor.cursor.execute("SAVEPOINT copied_csv_rows")
         logged = getattr(cursor, "debug_sql", None)  # only while queries are logged
-        with logged(statement) if logged else contextlib.nullcontext():
-            with cursor.cursor.copy(statement) as copy:
-                rows = []
-                for row in copy:
-                    rows.append(row)
-                    if len(rows) == COPY_ROWS_PER_WRITE:
+        try:
+            with logged(statement) if logged else contextlib.nullcontext():
+                with cursor.cursor.copy(statement) as copy:
+                    rows = []
+                    for row in copy:
+                        rows.append(row)
+                        if len(rows) == COPY_ROWS_PER_WRITE:
+                            yield crlf_rows(rows)
+                            rows = []
+                    if rows:
                         yield crlf_rows(rows)
-                        rows = []
-                if rows:
-                    yield crlf_rows(rows)
+        except GeneratorExit:
+            cursor.cursor.execute("ROLLBACK TO SAVEPOINT copied_csv_rows")
+            raise
+        cursor.cursor.execute("RELEASE SAVEPOINT copied_csv_rows")
 
 
 def json_chunks(queryset, filterset=None) -> Iterator[str]:

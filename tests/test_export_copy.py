@@ -21,7 +21,7 @@ from partnerships.formats import (
     as_yes_no,
     is_formula_like,
 )
-from partnerships.models import Area, Region
+from partnerships.models import Area, Region, Seat
 
 from .factories import (
     BoardFactory,
@@ -235,7 +235,7 @@ def test_a_download_stopped_early_leaves_the_connection_usable(client, hostile, 
     monkeypatch.setattr(exports, "COPY_ROWS_PER_WRITE", 2)
     chunks = exports.csv_bytes(exports.seat_filterset(QueryDict("status=all")).qs)
     next(chunks), next(chunks)  # the header, then the first rows
-    chunks.close()
+    chunks.close()  # the COPY is cancelled if the server is still sending
     if ON_POSTGRESQL:
         assert (
             connection.connection.pgconn.transaction_status != psycopg.pq.TransactionStatus.ACTIVE
@@ -253,3 +253,29 @@ def test_dates_are_iso_whatever_the_sessions_date_style(client, hostile, ran):
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SET DateStyle = 'ISO, MDY'")
+
+
+def test_a_queryset_that_matches_nothing_is_the_header_alone(hostile, ran):
+    content = b"".join(exports.csv_bytes(Seat.objects.none()))
+    assert ran == [EXPECTED_PATH]
+    assert content == b"".join(c.encode() for c in exports.python_csv_chunks(Seat.objects.none()))
+    assert content.count(b"\r\n") == 1
+
+
+@pytest.mark.skipif(not ON_POSTGRESQL, reason="COPY is PostgreSQL's")
+def test_a_cancelled_copy_leaves_the_enclosing_transaction_usable(hostile, monkeypatch):
+    """Ten million rows are still being sent when the download stops: the COPY is cancelled,
+    and the transaction around it (this test's) still answers."""
+    monkeypatch.setattr(
+        exports,
+        "copy_statement",
+        lambda queryset: (
+            "COPY (SELECT i FROM generate_series(1, 10000000) i) TO STDOUT (FORMAT csv)"
+        ),
+    )
+    chunks = exports.copied_csv_rows(Seat.objects.all())
+    assert next(chunks) == b"".join(b"%d\r\n" % i for i in range(1, 1001))
+    chunks.close()
+    status = connection.connection.pgconn.transaction_status
+    assert status == psycopg.pq.TransactionStatus.INTRANS
+    assert Seat.objects.filter(person=None, role="Seat of someone erased").exists()
