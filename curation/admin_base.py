@@ -407,7 +407,8 @@ class TypedInputGuard:
     def lookup_allowed(self, lookup, value, request=None):
         # Django range-checks exact and greater/less-than lookups, not __in: SQLite overflows.
         numbers = [part.strip().lstrip("-") for part in str(value).split(",")]
-        if any(part.isdigit() and int(part) > BIGGEST_ID for part in numbers):
+        # ASCII digits only: "²".isdigit() is true, and int("²") fails.
+        if any(part.isascii() and part.isdigit() and int(part) > BIGGEST_ID for part in numbers):
             return False
         return super().lookup_allowed(lookup, value, request)
 

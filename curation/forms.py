@@ -42,7 +42,7 @@ class Reportable:
     def get_or_404(self, key):
         if self.by_slug:
             return get_object_or_404(self.queryset(), slug=key)
-        if not str(key).isdigit():
+        if not (str(key).isascii() and str(key).isdigit()):  # "²".isdigit() is true
             raise Http404(f"A {self.noun} is known by its number.")
         return get_object_or_404(self.queryset(), pk=key)
 

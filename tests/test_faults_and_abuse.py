@@ -390,3 +390,11 @@ def test_autocomplete_still_answers_for_a_real_choice(curator_client):
     response = curator_client.get("/admin/autocomplete/", params | {"term": ""})
     assert response.status_code == 200
     assert "results" in response.json()
+
+
+@pytest.mark.ignore_template_errors
+@pytest.mark.parametrize("value", ["²", "1,²", "-³", "٣"])
+def test_digits_that_are_not_ascii_in_an_admin_list_are_no_server_error(curator_client, value):
+    """Hypothesis found it: "²".isdigit() is true and int("²") fails."""
+    response = curator_client.get(changelist_url(ADMINS["partnerships.Area"]), {"id__in": value})
+    assert response.status_code < 500
