@@ -1163,6 +1163,7 @@ JOIN partnerships_partnership p ON p.id = b.partnership_id
 LEFT JOIN partnerships_person pe ON pe.id = s.person_id
 LEFT JOIN partnerships_organisation o ON o.id = s.organisation_id
 LEFT JOIN ({places}) pl ON pl.partnership_id = p.id
+WHERE NOT s.vacant
 ORDER BY p.name, b.kind, b.name, pe.name, s.id
 """
 PG_PLACES = """
