@@ -28,7 +28,8 @@ class CountedUpTo(Paginator):
     @cached_property
     def found(self):
         rows = self.object_list
-        if hasattr(rows, "order_by"):  # a QuerySet: count without sorting or joining for show
+        if hasattr(rows, "query") and not rows.query.is_sliced:
+            # A QuerySet: counted without sorting or joining for show.
             rows = rows.order_by().select_related(None)
         return rows[: COUNT_UP_TO + 1].count()
 
