@@ -973,7 +973,9 @@ def pages():
     from partnerships.models import Partnership
 
     towns = [town for town, _, _ in TOWNS]
-    typos = [town[:-2] + town[-1] for town in towns]  # "Leds", "Bristl", ...
+    # A letter dropped from each: no real place is called any of these ("Lees", Leeds less
+    # its second "d"'s neighbour, is a place in Oldham, which a search goes straight to).
+    typos = ["Leds", "Bristl", "Norwih", "Camdn", "Cornwal"]
     codes = [postcode_in(code, outward) for _, code, outward in TOWNS]
     codes = [code for code in codes if code]
     first = [f"{slug}" for slug in ["leeds-partnership"]]
