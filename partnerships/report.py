@@ -64,7 +64,6 @@ each region's report.
 import datetime
 import functools
 import math
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -86,7 +85,6 @@ from .models import Partnership, Region
 from .tallies import (
     STATUSES,
     Organisations,
-    add,
     figure_values,
     freshness_values,
     iso,
@@ -94,6 +92,7 @@ from .tallies import (
     partnership_regions,
     partnership_tallies,
     same_day,
+    summed,
 )
 
 # Rows of the region page's partnership table and lists: as many as the site's other lists,
@@ -814,14 +813,8 @@ def representation_report(*, region=None, body_kind="", status="current", on=Non
     tallies, groups_lacking = partnership_tallies(on)
     regions_of, areas_of = partnership_regions()
     organisations = Organisations()
-    totals, region_organisations = defaultdict(dict), defaultdict(set, organisations.by_region)
-    local = {}
-    for pk, tally in tallies.items():
-        local[pk] = organisations.of_partnership(pk, areas_of.get(pk, ()))
-        for key in regions_of.get(pk) or [None]:
-            add(totals[key], tally)
-            region_organisations[key] |= local[pk]
-        add(totals["england"], tally)
+    totals = summed(tallies, regions_of)
+    local, region_organisations = organisations.of_scopes(tallies, regions_of, areas_of)
     made = {"status": status, "body_kind": body_kind, "on": on}
     scopes = {
         key: scope_figures(totals[key], organisations.values(region_organisations[key]), **made)

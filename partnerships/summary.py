@@ -41,6 +41,8 @@ from .tallies import (
     over_time_values,
     partnership_regions,
     partnership_tallies,
+    scopes_of,
+    summed,
 )
 
 log = logging.getLogger(__name__)
@@ -99,8 +101,14 @@ def lock():
     # SQLite: settings open every transaction with BEGIN IMMEDIATE, which takes the lock.
 
 
-def scopes_of(regions):
-    return ["england", *(regions or [None])]
+def partnership_row(pk, tally, on, regions, organisations, groups_without):
+    """A partnership's stored tally, the scopes it is added into, and its figures."""
+    return PartnershipTally(
+        partnership_id=pk,
+        scopes=[key_of(scope) for scope in scopes_of(regions)],
+        tally=tally,
+        figures=partnership_figures(tally, on, regions, organisations, groups_without),
+    )
 
 
 def rebuild(on):
@@ -108,43 +116,32 @@ def rebuild(on):
     tallies, groups_lacking = partnership_tallies(on)
     regions_of, areas_of = partnership_regions()
     organisations = Organisations()
-    totals = {"england": {}, **{pk: {} for pk in Region.objects.values_list("pk", flat=True)}}
-    region_organisations = {key: set(organisations.by_region.get(key, ())) for key in totals}
-    rows = []
-    for pk, tally in tallies.items():
-        local = organisations.of_partnership(pk, areas_of.get(pk, ()))
-        for scope in scopes_of(regions_of.get(pk)):
-            add(totals.setdefault(scope, {}), tally)
-            if scope != "england":
-                region_organisations.setdefault(scope, set()).update(local)
-        figures = partnership_figures(
+    totals = summed(tallies, regions_of)
+    local, region_organisations = organisations.of_scopes(tallies, regions_of, areas_of)
+    rows = [
+        partnership_row(
+            pk,
             tally,
             on,
             regions_of.get(pk, []),
-            organisations.values(local),
+            organisations.values(local[pk]),
             groups_lacking.get(pk, {}),
         )
-        rows.append(
-            PartnershipTally(
-                partnership_id=pk,
-                scopes=[key_of(s) for s in scopes_of(regions_of.get(pk))],
-                tally=tally,
-                figures=figures,
-            )
-        )
+        for pk, tally in tallies.items()
+    ]
     PartnershipTally.objects.all().delete()
     PartnershipTally.objects.bulk_create(rows, batch_size=500)
     ScopeTally.objects.all().delete()
+    regions = Region.objects.values_list("pk", flat=True)
+    scopes = [*regions, *([None] if None in totals else [])]  # every region, even empty
     ScopeTally.objects.bulk_create(
-        scope_row(
-            key_of(scope),
-            tally,
-            on,
-            Organisations.everyone()
-            if scope == "england"
-            else organisations.values(region_organisations[scope]),
-        )
-        for scope, tally in totals.items()
+        [scope_row("england", totals["england"], on, Organisations.everyone())]
+        + [
+            scope_row(
+                key_of(scope), totals[scope], on, organisations.values(region_organisations[scope])
+            )
+            for scope in scopes
+        ]
     )
 
 
@@ -181,14 +178,9 @@ def take(on, queued):
         members |= set(Partnership.objects.filter(areas=None).values_list("pk", flat=True))
     members_regions, members_areas = partnership_regions(members | changed)
     organisations = Organisations(members | changed, regions, members_areas)
-    region_organisations = {key_of(r): set(organisations.by_region.get(r, ())) for r in regions}
-    if none:
-        region_organisations["none"] = set()
-    for pk in members:
-        local = organisations.of_partnership(pk, members_areas.get(pk, ()))
-        for scope in members_regions.get(pk) or [None]:
-            if key_of(scope) in region_organisations:
-                region_organisations[key_of(scope)] |= local
+    local, scoped = organisations.of_scopes(members | changed, members_regions, members_areas)
+    touched = [*regions, *([None] if none else [])]  # others' sets are partial: not read
+    region_organisations = {key_of(scope): scoped[scope] for scope in touched}
 
     # The scopes: their old tallies, the differences added, their figures made again.
     keys = set(differences) | set(region_organisations) | ({"england"} if everyone else set())
@@ -211,19 +203,13 @@ def take(on, queued):
     upsert(
         PartnershipTally,
         [
-            PartnershipTally(
-                partnership_id=pk,
-                scopes=[key_of(s) for s in scopes_of(regions_of.get(pk))],
-                tally=tally,
-                figures=partnership_figures(
-                    tally,
-                    on,
-                    regions_of.get(pk, []),
-                    organisations.values(
-                        organisations.of_partnership(pk, members_areas.get(pk, ()))
-                    ),
-                    groups_lacking.get(pk, {}),
-                ),
+            partnership_row(
+                pk,
+                tally,
+                on,
+                regions_of.get(pk, []),
+                organisations.values(local[pk]),
+                groups_lacking.get(pk, {}),
             )
             for pk, tally in tallies.items()
         ],

@@ -253,6 +253,21 @@ def over_time_values(tally, body_kind, on):
     return [[first_year(on) + i, vcs[i], womens[i]] for i in range(skip, years)]
 
 
+def scopes_of(regions):
+    """Where a partnership's tally is added: England, and each of its regions (None when it
+    has none, the "no region recorded" row)."""
+    return ["england", *(regions or [None])]
+
+
+def summed(tallies, regions_of):
+    """England's and each region's tally: the sum of their partnerships' ({scope: tally})."""
+    totals = defaultdict(dict)
+    for pk, tally in tallies.items():
+        for scope in scopes_of(regions_of.get(pk)):
+            add(totals[scope], tally)
+    return totals
+
+
 def partnership_regions(partnership_ids=None):
     """Each partnership's regions (every region any of its areas lies in, in the GSS order
     of its areas: the lists' region filter's rule) and its areas. One query."""
@@ -322,6 +337,17 @@ class Organisations:
         for area_id in areas:
             found |= self.by_area.get(area_id, set())
         return found
+
+    def of_scopes(self, partnership_ids, regions_of, areas_of):
+        """Each partnership's organisations, and each region's (those with an area in it, and
+        its partnerships'; None: the region-less partnerships'): ({pk: set}, {region: set}).
+        England's are every one (everyone())."""
+        local, scoped = {}, defaultdict(set, {r: set(o) for r, o in self.by_region.items()})
+        for pk in partnership_ids:
+            local[pk] = self.of_partnership(pk, areas_of.get(pk, ()))
+            for region in regions_of.get(pk) or [None]:
+                scoped[region] |= local[pk]
+        return local, scoped
 
     def values(self, organisations):
         """The figures of a set of these organisations' ids."""
