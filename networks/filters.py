@@ -1,6 +1,6 @@
 import django_filters
 
-from partnerships.filters import Described, RegionChoiceFilter, region_words
+from partnerships.filters import ChoiceFilter, Described, RegionChoiceFilter, region_words
 
 from .choices import Funding, NetworkKind, NetworkStatus
 from .models import Network
@@ -19,16 +19,10 @@ FUNDING_WORDS = {
 
 
 class NetworkFilter(Described, django_filters.FilterSet):
-    kind = django_filters.ChoiceFilter(
-        choices=NetworkKind.choices, empty_label="Every kind", label="Kind"
-    )
+    kind = ChoiceFilter(choices=NetworkKind.choices, empty_label="Every kind", label="Kind")
     region = RegionChoiceFilter(method="filter_region")
-    status = django_filters.ChoiceFilter(
-        choices=NetworkStatus.choices, empty_label="Any status", label="Status"
-    )
-    funding = django_filters.ChoiceFilter(
-        choices=Funding.choices, empty_label="Any funding", label="Funding"
-    )
+    status = ChoiceFilter(choices=NetworkStatus.choices, empty_label="Any status", label="Status")
+    funding = ChoiceFilter(choices=Funding.choices, empty_label="Any funding", label="Funding")
 
     class Meta:
         model = Network

@@ -17,7 +17,7 @@ from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 from .choices import AreaKind, BodyKind, OrganisationKind, Sector, Theme
 from .models import Area, Document, Organisation, Partnership, Region, Seat
 from .text import query_words
-from .widgets import LongSelect
+from .widgets import OnePassSelect
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 CURRENT_PAST = [("current", "Current seats"), ("past", "Past seats"), ("all", "Current and past")]
@@ -74,6 +74,14 @@ class AreaChoiceField(ModelChoiceField):
         return area_label(obj)
 
 
+class ChoiceFilter(django_filters.ChoiceFilter):
+    """A drop-down filter, its <select> written in one pass (OnePassSelect)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", OnePassSelect)
+        super().__init__(*args, **kwargs)
+
+
 class AreaChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = AreaChoiceField
 
@@ -85,7 +93,7 @@ class RegionChoiceFilter(django_filters.ModelChoiceFilter):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", "Region")
-        kwargs.setdefault("widget", LongSelect)
+        kwargs.setdefault("widget", OnePassSelect)
         super().__init__(
             queryset=regions, to_field_name="slug", empty_label="All regions", **kwargs
         )
@@ -221,37 +229,33 @@ class SeatFilter(Described, django_filters.FilterSet):
         method="filter_area",
         empty_label="All areas",
         label="Area",
-        widget=LongSelect,  # 339 options: one template render each was 40 % of the page
+        widget=OnePassSelect,
     )
     partnership = PartnershipInLink()
-    body_kind = django_filters.ChoiceFilter(
+    body_kind = ChoiceFilter(
         field_name="body__kind", choices=BodyKind.choices, empty_label="Boards and groups",
         label="Body",
     )  # fmt: skip
-    theme = django_filters.ChoiceFilter(
+    theme = ChoiceFilter(
         field_name="body__theme", choices=Theme.choices, empty_label="Any theme", label="Theme"
     )
-    sector = django_filters.ChoiceFilter(
-        choices=Sector.choices, empty_label="Every sector", label="Sector"
-    )
-    organisation_kind = django_filters.ChoiceFilter(
+    sector = ChoiceFilter(choices=Sector.choices, empty_label="Every sector", label="Sector")
+    organisation_kind = ChoiceFilter(
         field_name="organisation__kind",
         choices=OrganisationKind.choices,
         empty_label="Any kind",
         label="Organisation kind",
     )
-    womens = django_filters.ChoiceFilter(
+    womens = ChoiceFilter(
         choices=YES_NO,
         method="filter_womens",
         empty_label="Any organisation",
         label="Women's organisation",
     )
-    status = django_filters.ChoiceFilter(
+    status = ChoiceFilter(
         choices=CURRENT_PAST, method="filter_status", empty_label=None, label="Current or past"
     )
-    term = django_filters.ChoiceFilter(
-        choices=TERMS, method="filter_term", empty_label="Any term", label="Term"
-    )
+    term = ChoiceFilter(choices=TERMS, method="filter_term", empty_label="Any term", label="Term")
     order = StableOrderingFilter(
         fields=(
             ("person__name", "name"),
@@ -352,7 +356,7 @@ class SeatFilter(Described, django_filters.FilterSet):
         return queryset.in_area(value)
 
     def filter_womens(self, queryset, name, value):
-        return queryset.filter(organisation__is_womens_organisation=value == "yes")
+        return queryset.womens() if value == "yes" else queryset.not_womens()
 
     def filter_status(self, queryset, name, value):
         if self.term_given():

@@ -120,9 +120,14 @@ class OrganisationQuerySet(CuratedQuerySet):
 
     def serving_area(self, area):
         """Organisations recorded for the area, its county, or the areas it replaced or that
-        replaced it; each once (a subquery, no DISTINCT)."""
-        areas = area._meta.model.objects.around(area)
-        return self.filter(pk__in=self.model.objects.filter(areas__in=areas).values("pk"))
+        replaced it."""
+        return self.for_areas(area._meta.model.objects.around(area))
+
+    def for_areas(self, areas):
+        """Organisations recorded for any of these areas; each once (a subquery, no
+        DISTINCT)."""
+        through = self.model.areas.through
+        return self.filter(pk__in=through.objects.filter(area__in=areas).values("organisation_id"))
 
     def national_help(self):
         """The national bodies shown on every area page for help (Women's Resource Centre,
@@ -193,6 +198,14 @@ class SeatQuerySet(CuratedQuerySet):
     def womens(self):
         """Seats held on behalf of a women's organisation."""
         return self.filter(organisation__is_womens_organisation=True)
+
+    def not_womens(self):
+        """Seats held on behalf of an organisation that is not a women's organisation:
+        tested against the few women's organisations (a partial index lists them), not
+        by joining every organisation (counting a region's seats hashed all 50,000)."""
+        womens = apps.get_model("partnerships", "Organisation").objects.womens()
+        held_for_womens = models.Exists(womens.filter(pk=models.OuterRef("organisation_id")))
+        return self.filter(~held_for_womens, organisation__isnull=False)
 
     def in_region(self, region):
         return self.filter(body__partnership__in=partnerships_where(areas__region=region))

@@ -230,6 +230,8 @@ class Partnership(FoldedName, Curated):
             # Lists of seats are sorted by partnership name: with this index PostgreSQL reads
             # the first page in order instead of sorting every matching seat.
             models.Index(fields=["name", "id"], name="partnership_name_idx"),
+            # Every page asks whether any demo record is left (showing_demo_data).
+            models.Index(fields=["id"], condition=Q(is_demo=True), name="partnership_demo_idx"),
         ]
 
     def __str__(self):
@@ -346,6 +348,14 @@ class Organisation(Curated):
             models.CheckConstraint(
                 condition=Q(infrastructure_type="") | Q(kind=OrganisationKind.INFRASTRUCTURE),
                 name="organisation_infrastructure_type_only_for_infrastructure",
+            ),
+        ]
+        indexes = [
+            # The few women's organisations, read whole by Seat.objects.womens().
+            models.Index(
+                fields=["id"],
+                condition=Q(is_womens_organisation=True),
+                name="organisation_womens_idx",
             ),
         ]
 

@@ -2,7 +2,7 @@ from functools import cached_property
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -114,17 +114,12 @@ def partnership_detail(request, slug):
         Partnership.objects.for_public_page().with_womens_forum(), slug=slug
     )
     areas = list(partnership.areas.all())
-    area_ids = [area.pk for area in areas]
-    regions = {area.region_id for area in areas}
     networks = list(
-        Network.objects.filter(
-            Q(partnership=partnership) | Q(areas__in=area_ids) | Q(region__in=regions)
-        )
+        Network.objects.serving_partnership(partnership, areas)
         .select_related("region")
-        .distinct()
         .order_by("kind", "name")
     )
-    local_organisations = Organisation.objects.filter(areas__in=area_ids).distinct()
+    local_organisations = Organisation.objects.for_areas(areas)
     infrastructure = list(
         local_organisations.infrastructure().order_by("infrastructure_type", "name")
     )

@@ -12,7 +12,7 @@ from networks.choices import Funding, NetworkKind, NetworkStatus
 from partnerships.choices import OrganisationKind, Sector
 from partnerships.filters import SeatFilter
 from partnerships.models import Area
-from partnerships.widgets import LongSelect
+from partnerships.widgets import OnePassSelect
 
 from .factories import (
     BoardFactory,
@@ -211,11 +211,13 @@ class Selects(HTMLParser):
 @pytest.mark.parametrize(
     "query", ["", "area=E06000001&region=london", "area=E99999999&region=<b>&sector=vcs"]
 )
-def test_area_and_region_selects_write_what_djangos_select_writes(query):
+def test_every_filter_select_writes_what_djangos_select_writes(query):
     form = SeatFilter(QueryDict(query)).form
-    for name in ["area", "region"]:
-        field = form[name]
-        assert isinstance(field.field.widget, LongSelect)
+    selects = [f for f in form if isinstance(f.field.widget, OnePassSelect)]
+    names = {f.name for f in selects}
+    assert names == {f.name for f in form if type(f.field.widget) in (forms.Select, OnePassSelect)}
+    assert {"area", "region", "sector", "womens", "status", "term"} <= names
+    for field in selects:
         attrs = field.build_widget_attrs({"id": field.auto_id})
         django_select = forms.Select(choices=field.field.widget.choices)
         expected = django_select.render(field.html_name, field.value(), attrs=attrs)
@@ -234,7 +236,7 @@ def test_the_area_select_lists_every_area_and_keeps_the_choice(client):
 
 def test_a_long_select_escapes_values_labels_and_groups():
     choices = [("", "All"), ('a"<b>', "Tom & <Jerry>"), ("<g>", [("x", "X & Y")])]
-    html = LongSelect(choices=choices).render("n", 'a"<b>', attrs={"id": "id_n"})
+    html = OnePassSelect(choices=choices).render("n", 'a"<b>', attrs={"id": "id_n"})
     assert "<b>" not in html and "<g>" not in html and "<Jerry>" not in html
     assert Selects(html).selects == [
         (
