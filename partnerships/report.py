@@ -64,6 +64,7 @@ each region's report.
 import datetime
 import functools
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -278,6 +279,7 @@ class Figures:
     boards_without: int = 0  # partnerships none of whose boards has a women's-org seat
     themed_groups: int = 0
     themed_groups_without: int = 0
+    groups_without_names: list = field(default_factory=list)  # a partnership's, by name
     freshness: Freshness = NOTHING_COUNTED  # of the VCS seats counted
     organisation_freshness: Freshness = NOTHING_COUNTED  # of the VCS organisations
     links: dict = field(default_factory=dict)
@@ -454,10 +456,28 @@ class Report:
     nation: Figures
     scope: Figures  # the selected region, or England
     regions: list
-    partnerships: list
-    boards_without: list  # partnership Figures, or None when boards are filtered out
-    themed_groups_without: list  # (partnership Figures, [group names]), or None
+    partnerships: Sequence  # of Figures, by name: Lazy, each made when read
     cens: CenFigures
+
+    @property
+    def boards_without(self):
+        """The partnerships none of whose boards has a women's-organisation representative
+        (Figures), or None when boards are filtered out."""
+        return self.boards_lacking(self.partnerships)
+
+    @property
+    def themed_groups_without(self):
+        """(partnership Figures, [names of its themed groups with no women's-organisation
+        representative]), or None when themed groups are filtered out."""
+        return self.groups_lacking(self.partnerships)
+
+    def boards_lacking(self, partnerships):
+        return [p for p in partnerships if p.boards_without] if self.counts_boards else None
+
+    def groups_lacking(self, partnerships):
+        if not self.counts_groups:
+            return None
+        return [(p, p.groups_without_names) for p in partnerships if p.groups_without_names]
 
     @property
     def dated(self):
@@ -501,19 +521,10 @@ class Report:
         whose themed groups, have no women's-organisation representative. A bad or
         out-of-range page number shows the nearest page."""
         page = Paginator(self.partnerships, per_page or PARTNERSHIPS_PER_PAGE).get_page(number)
-        on_page = {id(p) for p in page.object_list}
         return PartnershipPage(
             page=page,
-            boards_without=(
-                None
-                if self.boards_without is None
-                else [p for p in self.boards_without if id(p) in on_page]
-            ),
-            themed_groups_without=(
-                None
-                if self.themed_groups_without is None
-                else [(p, names) for p, names in self.themed_groups_without if id(p) in on_page]
-            ),
+            boards_without=self.boards_lacking(page.object_list),
+            themed_groups_without=self.groups_lacking(page.object_list),
         )
 
     @property
@@ -565,6 +576,28 @@ class Report:
             "cens": self.cens.as_json(),
             "over_time": [point.as_json() for point in self.over_time],
         }
+
+
+class Lazy(Sequence):
+    """items, each passed through make() when first read: a region's report page shows 50
+    of its few hundred partnerships, its JSON all of them."""
+
+    def __init__(self, items, make):
+        self.items, self.make, self.made = items, make, {}
+
+    def __len__(self):
+        return len(self.items)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+            if index < 0:
+                raise IndexError(index)
+        if index not in self.made:
+            self.made[index] = self.make(self.items[index])  # IndexError ends iteration
+        return self.made[index]
 
 
 @dataclass
@@ -754,9 +787,9 @@ def assemble_report(*, on, today, region, body_kind, status, regions, scopes, pa
                     nowhere["seats"], nowhere["organisations"], dated=dated, name=NO_REGION.name
                 )
             )
-    shown, groups_without = [], []
-    for p in partnerships:
-        figures = Figures.of(
+
+    def partnership_figures(p):
+        return Figures.of(
             p["seats"],
             p["organisations"],
             dated=dated,
@@ -764,12 +797,11 @@ def assemble_report(*, on, today, region, body_kind, status, regions, scopes, pa
             slug=p["slug"],
             is_partnership=True,
             regions=[regions[pk] for pk in p["regions"]] or [NO_REGION],
+            groups_without_names=p["groups_without"],
             url=links.partnership(p["slug"]),
             links=links.for_figures(partnership=p["slug"]),
         )
-        shown.append(figures)
-        if p["groups_without"]:
-            groups_without.append((figures, p["groups_without"]))
+
     over_time = [
         YearPoint(on=same_day(on, year), vcs_seats=vcs, womens_seats=womens)
         for year, vcs, womens in scopes[region.pk if region else "england"]["over_time"]
@@ -784,11 +816,7 @@ def assemble_report(*, on, today, region, body_kind, status, regions, scopes, pa
         nation=nation,
         scope=scope,
         regions=shown_regions,
-        partnerships=shown,
-        boards_without=(
-            [p for p in shown if p.boards_without] if body_kind != BodyKind.THEMED_GROUP else None
-        ),
-        themed_groups_without=groups_without if body_kind != BodyKind.BOARD else None,
+        partnerships=Lazy(partnerships, partnership_figures),
         cens=cen_figures(region=region, links=links),
     )
 

@@ -32,7 +32,7 @@ from django.utils import timezone
 from .choices import BodyKind
 from .managers import partnerships_where
 from .models import Partnership, PartnershipTally, Region, ScopeTally, TallyQueue
-from .report import assemble_report, checked_filters
+from .report import Lazy, assemble_report, checked_filters
 from .tallies import (
     STATUSES,
     Organisations,
@@ -294,10 +294,7 @@ def report(*, region=None, body_kind="", status="current", partnerships=True):
             "organisations": KT("figures__organisations"),
             "groups_without": KT(f"figures__groups_without__{status}"),
         }
-        for row in rows.values(**read):
-            for key in ("regions", "seats", "organisations", "groups_without"):
-                row[key] = json.loads(row[key]) if row[key] else []
-            shown.append(row)
+        shown = Lazy(list(rows.values(**read)), decoded)
     return assemble_report(
         on=today,
         today=today,
@@ -308,6 +305,13 @@ def report(*, region=None, body_kind="", status="current", partnerships=True):
         scopes=scopes,
         partnerships=shown,
     )
+
+
+def decoded(row):
+    """A partnership's row of the summary, its JSON read (when the report shows it)."""
+    for key in ("regions", "seats", "organisations", "groups_without"):
+        row[key] = json.loads(row[key]) if row[key] else []
+    return row
 
 
 class RefreshAfterWrites:
