@@ -16,13 +16,14 @@ PLACEHOLDER = "slug-placeholder"
 
 
 @functools.lru_cache(maxsize=64)
-def _halves(name, script_prefix):
-    return tuple(reverse(name, args=[PLACEHOLDER]).split(PLACEHOLDER))
+def _halves(name, script_prefix, before):
+    return tuple(reverse(name, args=[*before, PLACEHOLDER]).split(PLACEHOLDER))
 
 
-def slug_url(name, slug):
-    """reverse(name, args=[slug]), for a URL whose one argument is a slug."""
-    prefix, suffix = _halves(name, get_script_prefix())
+def slug_url(name, slug, *before):
+    """reverse(name, args=[*before, slug]), for a URL whose last argument is a slug (or a
+    number, as a string). before: arguments of a few fixed values (each pair is cached)."""
+    prefix, suffix = _halves(name, get_script_prefix(), before)
     return (
         f"{prefix}{slug if SAFE_SLUG.fullmatch(slug) else quote(slug, safe=REVERSE_SAFE)}{suffix}"
     )

@@ -87,3 +87,8 @@ class Network(Curated):
 
     def get_absolute_url(self):
         return slug_url("networks:network", self.slug)
+
+    @property
+    def report_url(self):
+        """Where to report something wrong about it."""
+        return slug_url("curation:report", self.slug, "network")

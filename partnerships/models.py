@@ -246,6 +246,11 @@ class Partnership(FoldedName, Curated):
         return slug_url("partnerships:partnership", self.slug)
 
     @property
+    def report_url(self):
+        """Where to report something wrong about it."""
+        return slug_url("curation:report", self.slug, "partnership")
+
+    @property
     def womens_forum_recorded(self):
         """A women's forum is recorded when a curator ticked has_womens_forum or a network of
         kind women's forum feeds into this partnership (annotated by with_womens_forum())."""
@@ -562,6 +567,11 @@ class Seat(Curated):
                     "This seat is held, but says how to apply: open the seat and clear it "
                     "(only a vacant seat says how to apply).",
                 )
+
+    @property
+    def report_url(self):
+        """Where to report something wrong about it."""
+        return slug_url("curation:report", str(self.pk), "seat")
 
     @property
     def holder_name(self):

@@ -27,3 +27,22 @@ def test_slug_url_follows_the_script_prefix():
         assert slug_url("partnerships:area", "x").startswith("/directory/")
     finally:
         set_script_prefix("/")
+
+
+@pytest.mark.parametrize("kind", ["partnership", "network", "seat"])
+@pytest.mark.parametrize("key", ["hartlepool", "tees-valley-2", "a_b", "17"])
+def test_a_report_link_is_reverse(kind, key):
+    assert slug_url("curation:report", key, kind) == reverse("curation:report", args=[kind, key])
+
+
+@pytest.mark.django_db
+def test_each_record_reports_at_its_own_address():
+    from tests.factories import NetworkFactory, SeatFactory
+
+    seat = SeatFactory()
+    partnership, network = seat.body.partnership, NetworkFactory()
+    assert partnership.report_url == reverse(
+        "curation:report", args=["partnership", partnership.slug]
+    )
+    assert seat.report_url == reverse("curation:report", args=["seat", seat.pk])
+    assert network.report_url == reverse("curation:report", args=["network", network.slug])
