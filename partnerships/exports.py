@@ -69,12 +69,11 @@ from .formats import (
     PLACE_PATHS,
     SEATS,
     as_iso_date,
-    csv_safe,
     csv_safe_row,
     csv_safe_sql,
     is_formula_like,
 )
-from .models import Partnership, Seat
+from .models import Area, Partnership, Region, Seat
 
 CHUNK_SIZE = 2000  # rows per fetch; server-side cursors on PostgreSQL
 ROWS_PER_WRITE = 200  # CSV and JSON rows joined into one chunk of the response
@@ -253,8 +252,8 @@ def python_csv_chunks(queryset, bom=False) -> Iterator[str]:
 # COPY (SELECT ...) TO STDOUT (FORMAT csv) writes the rows at the database's own speed (issue
 # 14: the Python path ran at about a third of it). The SELECT is the filtered queryset's own
 # (the same SeatFilter, order and joins); each cell is its column's format in SQL
-# (formats.IN_SQL), under the formula guard in SQL (formats.csv_safe_sql); the places are the
-# Python map (partnership_places), guarded and handed to the query as JSON; dates are written
+# (formats.IN_SQL), under the formula guard in SQL (formats.csv_safe_sql); the places are
+# partnership_places in SQL (places_sql), made once for the whole COPY; dates are written
 # by COPY in the DateStyle ISO, set for the transaction. COPY writes what
 # csv.writer (QUOTE_MINIMAL) writes, but for two things made equal here:
 # - an empty string is written "" (to tell it from NULL, written as nothing): every empty
@@ -313,17 +312,9 @@ def copy_statement(queryset):
     500,000 seats, that split is faster than writing every cell on either side."""
     seats = stable_order(queryset)
     after_sort = sorted_by(seats)
-    # The places map as JSON, the partnership's id to its place's guarded texts (null where
-    # empty), looked up once a seat.
-    places = {
-        str(pk): [csv_safe(text) or None for text in place]
-        for pk, place in partnership_places().items()
-    }
     inner = {
         "place": WrittenSql(
-            lambda partnership: f"(%s::jsonb -> ({partnership})::text)",
-            PARTNERSHIP,
-            params=[json.dumps(places, ensure_ascii=False)],
+            lambda partnership: f"({places_sql()} -> ({partnership})::text)", PARTNERSHIP
         )
     }
     outer = []
@@ -341,6 +332,35 @@ def copy_statement(queryset):
     # No join, filter or order outside: the rows come out in the inner SELECT's order.
     select = connection.ops.compose_sql(f"SELECT {', '.join(outer)} FROM ({sql}) seat", params)
     return f"COPY ({select}) TO STDOUT (FORMAT csv)"
+
+
+def places_sql():
+    """partnership_places in SQL, each text under the formula guard (NULL where empty): one
+    JSON object, a partnership's id to [area code, area names, regions]. A subquery that
+    names no column of the seats, so PostgreSQL makes it once for the whole COPY, and the
+    export holds no map of every partnership (its memory stays flat as they grow).
+
+    As partnership_places: the areas by code; the first code; the names in that order; the
+    regions in the order of their first area (each region's row with its first code)."""
+    areas = Partnership.areas.through._meta.db_table
+    area, region = Area._meta.db_table, Region._meta.db_table
+    cells = ", ".join(f"NULLIF({csv_safe_sql(text)}, '')" for text in ["code", "names", "regions"])
+    return f"""(SELECT jsonb_object_agg(partnership_id::text, jsonb_build_array({cells}))
+    FROM (
+        SELECT partnership_id, min(gss_code) AS code,
+            string_agg(name, '; ' ORDER BY gss_code) AS names,
+            string_agg(region, '; ' ORDER BY gss_code) FILTER (WHERE gss_code = region_first)
+                AS regions
+        FROM (
+            SELECT covers.partnership_id, area.gss_code, area.name, region.name AS region,
+                min(area.gss_code) OVER (PARTITION BY covers.partnership_id, region.name)
+                    AS region_first
+            FROM "{areas}" covers
+            JOIN "{area}" area ON area.id = covers.area_id
+            JOIN "{region}" region ON region.id = area.region_id
+        ) covered
+        GROUP BY partnership_id
+    ) place)"""
 
 
 def crlf_rows(rows) -> bytes:
