@@ -2,7 +2,7 @@
 
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 
@@ -11,31 +11,35 @@ class OnePassSelect(forms.Select):
 
     Django's Select renders one template per option, which made the area <select> (one
     option per local authority) about 40 % of the /representatives/ page's Python time, and
-    the other seven selects of its form a third of what was left. This writes the same HTML
-    in one pass with format_html: the options, selected state and optgroups of Select.optgroups, the
-    attributes of the widget (id, aria-invalid...), every value and label escaped."""
+    the other seven selects of its form a third of what was left; its optgroups() still
+    builds a dict per option. This writes the same HTML in one pass, by Select.optgroups'
+    rules: a value None is "", only the first option whose value is chosen is selected, an
+    option has no attribute but `selected`, and the widget's attributes (id,
+    aria-invalid...) are its own; every value and label escaped."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
+        chosen = set(self.format_value(value))
+        selected = None
+
+        def option(value, label):
+            nonlocal selected
+            value = "" if value is None else str(value)
+            mark = ""
+            if selected is None and value in chosen:
+                selected, mark = value, " selected"
+            return f'  <option value="{escape(value)}"{mark}>{escape(label)}</option>'
+
         lines = []
-        for group_name, options, _ in widget["optgroups"]:
-            if group_name:
-                lines.append(format_html('  <optgroup label="{}">', group_name))
-            lines.extend(
-                format_html(
-                    '  <option value="{}"{}>{}</option>',
-                    option["value"],
-                    # Select gives an option no attribute but `selected`.
-                    flatatt(option["attrs"]) if option["attrs"] else "",
-                    option["label"],
-                )
-                for option in options
-            )
-            if group_name:
-                lines.append(mark_safe("  </optgroup>"))
+        for value, label in self.choices:
+            if isinstance(label, (list, tuple)):
+                lines.append(f'  <optgroup label="{escape(value)}">')
+                lines.extend(option(*choice) for choice in label)
+                lines.append("  </optgroup>")
+            else:
+                lines.append(option(value, label))
         return format_html(
             '<select name="{}"{}>\n{}\n</select>',
-            widget["name"],
-            flatatt(widget["attrs"]),
-            mark_safe("\n".join(lines)),  # each line escaped by format_html above
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            mark_safe("\n".join(lines)),  # each value and label escaped above
         )
