@@ -168,9 +168,7 @@ def setup_django(url, log_requests=False):
     if not log_requests:
         os.environ["REQUEST_LOG_LEVEL"] = "WARNING"
     sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    import lsp_directory.wsgi  # noqa: F401 (sets Django up as the production server does)
 
 
 # -- The dataset ---------------------------------------------------------------------------

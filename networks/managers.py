@@ -59,8 +59,18 @@ class NetworkQuerySet(CuratedQuerySet):
 
     def whole_region_of(self, regions):
         """A network recorded with its region and no areas covers every area of the region."""
+        return models.Q(region__in=regions) & self.no_areas()
+
+    def with_whole_region(self):
+        """Each network's `whole_region`: whether it covers every area of its region."""
+        covers = models.Q(region__isnull=False) & self.no_areas()
+        return self.annotate(
+            whole_region=models.ExpressionWrapper(covers, output_field=models.BooleanField())
+        )
+
+    def no_areas(self):
         areas = self.model.areas.through.objects.filter(network=models.OuterRef("pk"))
-        return models.Q(region__in=regions) & ~models.Exists(areas)
+        return ~models.Exists(areas)
 
     def for_public_display(self):
         return (

@@ -74,7 +74,7 @@ from urllib.parse import quote_plus, urlencode
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Min, Q
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 
 from lsp_directory.links import SAFE_SLUG, slug_url
 from networks.choices import Funding, NetworkKind, NetworkStatus
@@ -108,8 +108,15 @@ def round_half_up(value, places):
     return Decimal(whole).scaleb(-places) if places else Decimal(whole)
 
 
+MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+
+
 def long_date(day):
-    return dateformat.format(day, "j F Y") if day else ""
+    """'3 March 2025', as the date filter's "j F Y" writes it in English (the site's only
+    language), without its formatter: a region's report writes a few hundred."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}" if day else ""
 
 
 @dataclass(frozen=True)
@@ -149,6 +156,12 @@ SOURCES = {
 }
 
 
+@functools.lru_cache(maxsize=4096)  # a region's report rounds a few hundred, often alike
+def percentage(part, whole, places):
+    """part of whole as a percentage, rounded half up to `places`; None when whole is 0."""
+    return round_half_up(Fraction(part * 100, whole), places) if whole else None
+
+
 @dataclass(frozen=True)
 class Share:
     """part of whole, as a percentage; no share at all when whole is 0."""
@@ -156,18 +169,18 @@ class Share:
     part: int
     whole: int
 
-    @property
+    @functools.cached_property
     def exact(self):
         return Fraction(self.part * 100, self.whole) if self.whole else None
 
     @property
     def value(self):
         """One decimal place, rounded half up: Decimal("1.8"), or None for no data."""
-        return None if self.exact is None else round_half_up(self.exact, 1)
+        return self.rounded(1)
 
     def rounded(self, places):
         """Rounded once, from the exact value, to `places` (0 or 1) decimal places."""
-        return None if self.exact is None else round_half_up(self.exact, places)
+        return percentage(self.part, self.whole, places)
 
     def text(self, places):
         return "no data" if self.exact is None else f"{self.rounded(places)}%"

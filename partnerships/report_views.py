@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from . import charts, summary
 from .choices import BodyKind
-from .filters import CURRENT_PAST, RegionChoiceFilter, SeatFilter
+from .filters import CURRENT_PAST, ChoiceFilter, RegionChoiceFilter, SeatFilter
 from .models import Seat
 from .report import SOURCES, representation_report
 from .views import querystring_without_page
@@ -58,13 +58,13 @@ class ReportFilter(django_filters.FilterSet):
     lists show today's seats, so a report of another day links its seat counts to none."""
 
     region = RegionChoiceFilter(method="filter_region")
-    body_kind = django_filters.ChoiceFilter(
+    body_kind = ChoiceFilter(
         field_name="body__kind",
         choices=BodyKind.choices,
         empty_label="Boards and groups",
         label="Body",
     )
-    status = django_filters.ChoiceFilter(
+    status = ChoiceFilter(
         choices=CURRENT_PAST, method="filter_status", empty_label=None, label="Current or past"
     )
 

@@ -109,13 +109,39 @@ def seats_by_person(seats):
     return list(people.values())
 
 
+# A place's page lists its own networks in full, and of those covering its whole region this
+# many of each kind, then links to the rest: at national scale a region holds dozens, and
+# listing 116 made up half a partnership page's time and most of its length on a phone.
+REGIONAL_NETWORKS_SHOWN = 5
+
+
+def networks_shown(networks, region):
+    """The CENs and the women's forums and networks of a place's page: its own, then up to
+    REGIONAL_NETWORKS_SHOWN of each kind covering its whole region (with_whole_region), and
+    how many of those there are, for the link to them all."""
+    shown = {}
+    for name, is_kind in [
+        ("cens", lambda n: n.kind == NetworkKind.CEN),
+        ("womens_networks", lambda n: n.kind != NetworkKind.CEN),
+    ]:
+        # A regional network tied to a partnership is that partnership's own.
+        regional = [n for n in networks if is_kind(n) and n.whole_region and not n.partnership_id]
+        own = [n for n in networks if is_kind(n) and n not in regional]
+        shown[name] = own + regional[:REGIONAL_NETWORKS_SHOWN]
+        shown[f"{name}_regional"] = len(regional)
+    shown["regional_shown"] = REGIONAL_NETWORKS_SHOWN
+    return shown
+
+
 def partnership_detail(request, slug):
     partnership = get_object_or_404(
         Partnership.objects.for_public_page().with_womens_forum(), slug=slug
     )
     areas = list(partnership.areas.all())
+    region = areas[0].region if areas else None
     networks = list(
         Network.objects.serving_partnership(partnership, areas)
+        .with_whole_region()
         .select_related("region")
         .order_by("kind", "name")
     )
@@ -134,7 +160,7 @@ def partnership_detail(request, slug):
         "partnership": partnership,
         "areas": areas,
         "postcode_sentence": search.postcode_sentence(request.GET.get("postcode"), partnership),
-        "region": areas[0].region if areas else None,
+        "region": region,
         "bodies": bodies,
         # One card per person, listing every seat they hold here.
         "vcs_people": seats_by_person(seat for body in bodies for seat in body.vcs_seats),
@@ -142,8 +168,7 @@ def partnership_detail(request, slug):
         "themed_groups": [body for body in bodies if body.kind != BodyKind.BOARD],
         # Where to turn when a representative has not agreed to publish their contact.
         "contact_route": infrastructure[0] if infrastructure else None,
-        "cens": [n for n in networks if n.kind == NetworkKind.CEN],
-        "womens_networks": [n for n in networks if n.kind != NetworkKind.CEN],
+        **networks_shown(networks, region),
         # VCS seats a women's group could stand for: vacant now, or a term ending soon.
         "vacancies": [seat for seat in open_seats if seat.vacant],
         "terms_ending": [seat for seat in open_seats if not seat.vacant],
@@ -193,7 +218,11 @@ def area_detail(request, slug):
     partnerships = Partnership.objects.covering(area).for_public_display()
     local = Organisation.objects.serving_area(area)
     networks = list(
-        Network.objects.serving_area(area).active().select_related("region").order_by("name")
+        Network.objects.serving_area(area)
+        .active()
+        .with_whole_region()
+        .select_related("region")
+        .order_by("name")
     )
     return render(
         request,
@@ -203,8 +232,7 @@ def area_detail(request, slug):
             "partnerships": partnerships,
             "councils": local.councils().order_by("name"),
             "infrastructure": local.infrastructure().order_by("infrastructure_type", "name"),
-            "cens": [network for network in networks if network.kind == NetworkKind.CEN],
-            "womens_networks": [n for n in networks if n.kind != NetworkKind.CEN],
+            **networks_shown(networks, area.region),
             "national_help": Organisation.objects.national_help(),
             "crumbs": [
                 ("Home", reverse("partnerships:home")),

@@ -208,6 +208,16 @@ class Selects(HTMLParser):
             self.option = None
 
 
+def test_no_filter_form_uses_djangos_select_whose_options_are_each_a_template():
+    from networks.filters import NetworkFilter
+    from partnerships.filters import OpenSeatFilter, PartnershipFilter, SchemeFilter
+    from partnerships.report_views import ReportFilter
+
+    filtersets = [SeatFilter, PartnershipFilter, OpenSeatFilter, SchemeFilter, NetworkFilter]
+    for filterset in [*filtersets, ReportFilter]:
+        assert not [f.name for f in filterset().form if type(f.field.widget) is forms.Select]
+
+
 @pytest.mark.parametrize(
     "query", ["", "area=E06000001&region=london", "area=E99999999&region=<b>&sector=vcs"]
 )

@@ -279,6 +279,30 @@ def test_a_partnership_page_lists_the_regional_networks_of_its_region(client):
     assert "Women&#x27;s network, across North East" in html
 
 
+def test_a_place_lists_its_own_networks_and_a_few_of_its_regions_then_links_to_the_rest(client):
+    """At national scale a region holds dozens of regional networks: a partnership page and
+    an area page list their own networks in full, then five regional ones of each kind, and
+    say how many there are, with a link to the networks list of the region."""
+    here = area(HARTLEPOOL)
+    partnership = PartnershipFactory(areas=[here])
+    own = NetworkFactory(kind=NetworkKind.WOMENS_NETWORK, areas=[here], name="Hartlepool Women")
+    tied = regional_network(here.region, name="Forum of the partnership", partnership=partnership)
+    womens = [
+        regional_network(here.region, name=f"Regional Women {n}", kind=NetworkKind.WOMENS_NETWORK)
+        for n in range(7)
+    ]
+    cens = [regional_network(here.region, name=f"Regional CEN {n}") for n in range(3)]
+    for url in [partnership.get_absolute_url(), here.get_absolute_url()]:
+        html = text(client.get(url))
+        assert own.get_absolute_url() in html
+        assert tied.get_absolute_url() in html  # tied to a partnership here: its own
+        assert [n for n in womens if n.get_absolute_url() in html] == womens[:5]
+        assert all(n.get_absolute_url() in html for n in cens)  # three: no link needed
+        assert "5 of the 7 regional women's forums and networks" in html
+        assert f'href="/networks/?region={here.region.slug}"' in html
+        assert "regional Community Empowerment Networks covering" not in html
+
+
 # --- Tell us about the partnership here ----------------------------------------------------
 
 

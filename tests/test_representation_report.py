@@ -11,12 +11,13 @@ from fractions import Fraction
 
 import pytest
 from django.urls import reverse
+from django.utils import dateformat
 
 from networks.choices import Funding, NetworkKind, NetworkStatus
 from networks.models import Network
 from partnerships.choices import OrganisationKind, Sector
 from partnerships.models import Organisation, Person, Seat
-from partnerships.report import Share, round_half_up
+from partnerships.report import Share, long_date, round_half_up
 
 from .factories import (
     BoardFactory,
@@ -720,3 +721,16 @@ def test_query_count_is_constant(client, directory, url, query):
     NetworkFactory()
     count = assert_constant_queries(client, url + query, grow, most=12)
     print(f"{url}{query}: {count} queries")
+
+
+def test_long_dates_read_as_the_date_filter_writes_them():
+    first = datetime.date(2024, 1, 1)  # a leap year: every day of every month
+    for day in (first + datetime.timedelta(days=n) for n in range(366)):
+        assert long_date(day) == dateformat.format(day, "j F Y")
+    assert long_date(None) == ""
+
+
+def test_shares_round_the_same_however_often_they_are_asked():
+    assert [Share(18, 1000).rounded(1), Share(18, 1000).rounded(0)] == [Decimal("1.8"), 2]
+    assert Share(1, 8).value == Decimal("12.5") and Share(1, 16).value == Decimal("6.3")
+    assert Share(0, 0).value is None and str(Share(0, 0)) == "no data"
