@@ -15,6 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from lsp_directory.links import slug_url
 from networks.models import Network
 from partnerships.models import (
     Area,
@@ -30,9 +31,22 @@ from partnerships.models import (
 
 def api_link(view_name, lookup):
     """The record's own URL in the API, absolute when the request is known."""
-    return serializers.HyperlinkedIdentityField(
-        view_name=f"api:{view_name}-detail", lookup_field=lookup, label="API URL"
-    )
+    return ApiLink(view_name=f"api:{view_name}-detail", lookup=lookup)
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class ApiLink(serializers.Field):
+    """What HyperlinkedIdentityField writes, made without a reverse() a record (slug_url):
+    a page of 100 seats spent 6 ms reversing the same URL."""
+
+    def __init__(self, *, view_name, lookup):
+        self.view_name, self.lookup = view_name, lookup
+        super().__init__(source="*", read_only=True, label="API URL")
+
+    def to_representation(self, record):
+        url = slug_url(self.view_name, str(getattr(record, self.lookup)))
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
 
 
 class EmptyIsNull:
