@@ -142,7 +142,8 @@ def test_after_a_failed_send_the_error_summary_has_focus_and_its_links_reach_the
     page.goto(live_server.url + reverse("curation:report", args=[kind, key]))
     assert page.evaluate("document.activeElement === document.body")  # nothing to say yet
     page.fill("#id_email", "not an email")
-    page.click("button[type=submit]")
+    with page.expect_navigation():  # the form is sent, and its answer loaded, in both modes
+        page.click("button[type=submit]")
 
     assert page.title().startswith("Error: ")
     assert page.evaluate("document.activeElement.className") == "error-summary"
@@ -159,7 +160,8 @@ def test_after_a_failed_send_the_error_summary_has_focus_and_its_links_reach_the
 
     page.fill("#id_message", "The website has moved.")
     page.fill("#id_email", "")
-    page.click("button[type=submit]")
+    with page.expect_navigation():
+        page.click("button[type=submit]")
     assert page.get_by_role("heading", name="What happens next").is_visible()
     assert_accessible(page)
     assert_no_horizontal_scroll(page)
