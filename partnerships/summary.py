@@ -316,7 +316,9 @@ def decoded(row):
 
 class RefreshAfterWrites:
     """After a request that may have changed records, bring the summary up to date, so
-    the next visitor reads it ready. A failure costs the visitor the work, not the save."""
+    the next visitor reads it ready. It is done once the answer is sent (when the server
+    closes the response), so the curator who saved does not wait for it. A failure costs
+    the next reader of the report the work, not the save."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -324,8 +326,14 @@ class RefreshAfterWrites:
     def __call__(self, request):
         response = self.get_response(request)
         if request.method not in ("GET", "HEAD", "OPTIONS"):
-            try:
-                up_to_date()
-            except Exception:  # the change is saved: the next reader of the report does this
-                log.exception("The report's summary was not brought up to date")
+            # Django runs these when the response is closed (after the last byte is sent),
+            # as it closes a FileResponse's file; the test client closes it before returning.
+            response._resource_closers.append(refresh_quietly)
         return response
+
+
+def refresh_quietly():
+    try:
+        up_to_date()
+    except Exception:  # the change is saved: the next reader of the report does this
+        log.exception("The report's summary was not brought up to date")

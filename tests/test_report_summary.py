@@ -255,6 +255,34 @@ def test_the_request_that_saves_leaves_the_summary_up_to_date(directory, admin_c
     assert_summary_is_exact()
 
 
+def test_the_summary_is_brought_up_to_date_once_the_answer_is_sent(directory, caplog, monkeypatch):
+    """The saving curator does not wait for it: it runs when the server closes the response
+    (after its last byte); a failure there is logged, and the save stands."""
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    def save(request):
+        SeatFactory(body=hartlepool_board())
+        return HttpResponse(status=302)
+
+    response = summary.RefreshAfterWrites(save)(RequestFactory().post("/admin/"))
+    assert response.status_code == 302 and TallyQueue.objects.exists()  # not yet
+    response.close()
+    assert not TallyQueue.objects.exists()
+    assert_summary_is_exact()
+
+    def broken():
+        raise RuntimeError("the database went away")
+
+    response = summary.RefreshAfterWrites(save)(RequestFactory().post("/admin/"))
+    monkeypatch.setattr(summary, "up_to_date", broken)
+    response.close()
+    monkeypatch.undo()
+    assert "The report's summary was not brought up to date" in caplog.text
+    assert TallyQueue.objects.exists()  # the next reader of the report takes it
+    assert_summary_is_exact()
+
+
 def test_a_new_day_makes_the_summary_again(directory):
     ScopeTally.objects.update(day=timezone.localdate() - datetime.timedelta(days=1))
     SeatFactory(body=hartlepool_board(), end_date=timezone.localdate())
