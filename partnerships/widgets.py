@@ -1,8 +1,10 @@
 """Form widgets of the public filter forms."""
 
+from html import escape  # Django's escape() is this, behind a lazy-string wrapper
+
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 
