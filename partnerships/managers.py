@@ -4,8 +4,10 @@ import datetime
 
 from django.apps import apps
 from django.conf import settings
-from django.db import models
-from django.db.models import Q
+from django.db import connection, models
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
 from .choices import BodyKind, DocumentKind, OrganisationKind, Sector
@@ -139,9 +141,14 @@ def held_between(first, last):
     """The condition for a seat held on some day from first to last: begun on or before
     last (or no start recorded) and not ended before first. Between a day and itself, held
     on that day: current()'s rule, which the report counts for many days in one query."""
-    return (Q(start_date__isnull=True) | Q(start_date__lte=last)) & (
-        Q(end_date__isnull=True) | Q(end_date__gte=first)
-    )
+    not_ended = Q(end_date__isnull=True) | Q(end_date__gte=first)
+    if connection.vendor == "sqlite":
+        # The same test as one expression, which no index answers: given the OR, SQLite's
+        # planner read every current seat through the (sector, end_date) index and sorted
+        # them all for a page of 50 (600 ms at 500,000 seats), where walking partnerships
+        # by name takes 0.2 ms. PostgreSQL plans the OR well.
+        not_ended = Q(GreaterThanOrEqual(Coalesce("end_date", Value(datetime.date.max)), first))
+    return (Q(start_date__isnull=True) | Q(start_date__lte=last)) & not_ended
 
 
 def ended_before(day):
