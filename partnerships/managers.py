@@ -272,7 +272,7 @@ def public_page_prefetches():
     """What a partnership page shows, fetched in a fixed number of queries."""
     from django.db.models import Prefetch
 
-    from .models import Body, Document, Seat
+    from .models import Area, Body, Document, Seat
 
     seats = (
         Seat.objects.current()
@@ -283,7 +283,7 @@ def public_page_prefetches():
         Prefetch("seats", queryset=seats, to_attr="current_seats")
     )
     return [
-        "areas__region",
+        Prefetch("areas", queryset=Area.objects.select_related("region")),
         Prefetch("bodies", queryset=bodies, to_attr="ordered_bodies"),
         Prefetch(
             "documents",
