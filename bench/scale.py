@@ -1154,11 +1154,13 @@ def measure_export(client, url, baseline=False):
     the same rows (raw_export), timed in turn with it."""
     from django.db import connection
 
+    def raw():
+        connection.ensure_connection()  # a request's end may have closed it (SQLite)
+        return raw_export(connection.connection, connection.vendor == "postgresql")
+
     runs = [lambda: consume(client, url)]
     if baseline:
-        connection.ensure_connection()
-        postgresql = connection.vendor == "postgresql"
-        runs.append(lambda: raw_export(connection.connection, postgresql))
+        runs.append(raw)
     timed = fastest(*runs)
     seconds, (rows, size) = timed[0]
     tracemalloc.start()
