@@ -115,21 +115,22 @@ def seats_by_person(seats):
 REGIONAL_NETWORKS_SHOWN = 5
 
 
-def networks_shown(networks, region):
+def networks_shown(networks):
     """The CENs and the women's forums and networks of a place's page: its own, then up to
     REGIONAL_NETWORKS_SHOWN of each kind covering its whole region (with_whole_region), and
     how many of those there are, for the link to them all."""
-    shown = {}
-    for name, is_kind in [
-        ("cens", lambda n: n.kind == NetworkKind.CEN),
-        ("womens_networks", lambda n: n.kind != NetworkKind.CEN),
+
+    def regional(network):  # one tied to a partnership is that partnership's own
+        return network.whole_region and not network.partnership_id
+
+    shown = {"regional_shown": REGIONAL_NETWORKS_SHOWN}
+    for name, of_kind in [
+        ("cens", [n for n in networks if n.kind == NetworkKind.CEN]),
+        ("womens_networks", [n for n in networks if n.kind != NetworkKind.CEN]),
     ]:
-        # A regional network tied to a partnership is that partnership's own.
-        regional = [n for n in networks if is_kind(n) and n.whole_region and not n.partnership_id]
-        own = [n for n in networks if is_kind(n) and n not in regional]
-        shown[name] = own + regional[:REGIONAL_NETWORKS_SHOWN]
-        shown[f"{name}_regional"] = len(regional)
-    shown["regional_shown"] = REGIONAL_NETWORKS_SHOWN
+        across = [n for n in of_kind if regional(n)]
+        shown[name] = [n for n in of_kind if not regional(n)] + across[:REGIONAL_NETWORKS_SHOWN]
+        shown[f"{name}_regional"] = len(across)
     return shown
 
 
@@ -168,7 +169,7 @@ def partnership_detail(request, slug):
         "themed_groups": [body for body in bodies if body.kind != BodyKind.BOARD],
         # Where to turn when a representative has not agreed to publish their contact.
         "contact_route": infrastructure[0] if infrastructure else None,
-        **networks_shown(networks, region),
+        **networks_shown(networks),
         # VCS seats a women's group could stand for: vacant now, or a term ending soon.
         "vacancies": [seat for seat in open_seats if seat.vacant],
         "terms_ending": [seat for seat in open_seats if not seat.vacant],
@@ -232,7 +233,7 @@ def area_detail(request, slug):
             "partnerships": partnerships,
             "councils": local.councils().order_by("name"),
             "infrastructure": local.infrastructure().order_by("infrastructure_type", "name"),
-            **networks_shown(networks, area.region),
+            **networks_shown(networks),
             "national_help": Organisation.objects.national_help(),
             "crumbs": [
                 ("Home", reverse("partnerships:home")),
