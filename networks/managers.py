@@ -32,7 +32,7 @@ class NetworkQuerySet(CuratedQuerySet):
         from partnerships.models import Area, Partnership
 
         return self.filter(
-            models.Q(pk__in=self.for_areas(Area.objects.around(area)))
+            models.Q(pk__in=self.ids_for_areas(Area.objects.around(area)))
             | models.Q(partnership__in=Partnership.objects.covering(area).values("pk"))
             | self.whole_region_of([area.region_id])
         )
@@ -47,13 +47,13 @@ class NetworkQuerySet(CuratedQuerySet):
             networks.filter(partnership=partnership)
             .values("pk")
             .union(
-                self.for_areas(areas),
+                self.ids_for_areas(areas),
                 networks.filter(self.whole_region_of(regions)).values("pk"),
             )
         )
         return self.filter(pk__in=ids)
 
-    def for_areas(self, areas):
+    def ids_for_areas(self, areas):
         """The ids of the networks recorded for any of these areas."""
         return self.model.areas.through.objects.filter(area__in=areas).values("network_id")
 
