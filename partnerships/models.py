@@ -1,3 +1,5 @@
+import functools
+
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
@@ -63,6 +65,12 @@ class FoldedName:
         super().save(*args, **kwargs)
 
 
+@functools.cache
+def choice_labels(field):
+    """A field's choices, value -> label, as text (the site is in English only)."""
+    return {value: str(label) for value, label in field.flatchoices}
+
+
 class Curated(models.Model):
     """A record curators keep true: it says when it was last checked, and by whom."""
 
@@ -93,6 +101,13 @@ class Curated(models.Model):
 
     class Meta:
         abstract = True
+
+    def _get_FIELD_display(self, field):
+        """What get_<field>_display() says. Django builds a dict of the field's choices at
+        every call; the site's choices are fixed, so each field's is built once (a
+        partnership page writes a few hundred labels)."""
+        value = getattr(self, field.attname)
+        return choice_labels(field).get(value, value)
 
     def public_page(self):
         """The record whose public page shows this one."""
@@ -587,6 +602,13 @@ class Seat(Curated):
         if start:
             return f"since {start:%B %Y}"
         return f"until {end:%B %Y}" if end else ""
+
+    @property
+    def how_and_when(self):
+        """How the holder was chosen and their term, as one sentence for a person's card:
+        "Elected, May 2006 to May 2009.", or "" when neither is recorded."""
+        said = ", ".join(part for part in [self.get_selection_display(), self.term] if part)
+        return f"{said}." if said else ""
 
 
 class Document(Curated):

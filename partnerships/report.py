@@ -81,6 +81,7 @@ from networks.choices import Funding, NetworkKind, NetworkStatus
 from networks.models import Network
 
 from .choices import BodyKind, Sector
+from .dates import long_date
 from .managers import held_between
 from .models import Partnership, Region
 from .tallies import (
@@ -106,17 +107,6 @@ def round_half_up(value, places):
     scale = 10**places
     whole = math.floor(value * scale + Fraction(1, 2))
     return Decimal(whole).scaleb(-places) if places else Decimal(whole)
-
-
-MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
-
-
-def long_date(day):
-    """'3 March 2025', as the date filter's "j F Y" writes it in English (the site's only
-    language), without its formatter: a region's report writes a few hundred."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}" if day else ""
 
 
 @dataclass(frozen=True)

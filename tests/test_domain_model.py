@@ -218,3 +218,42 @@ def test_a_name_that_folds_longer_still_fits_its_search_name(admin_user):
     assert result.written, [str(problem) for problem in result.problems]
     imported = Partnership.objects.get(name=row["partnership"])
     assert imported.search_name == Partnership.folded(row["partnership"])
+
+
+def test_a_choice_reads_as_django_says_it():
+    """Curated builds each field's labels once (choice_labels): every label of every
+    curated model's choices, and a value that is not a choice, read as Django's own."""
+    from django.db import models
+
+    from partnerships.models import curated_models
+
+    checked = 0
+    for model in curated_models():
+        for field in [field for field in model._meta.concrete_fields if field.choices]:
+            for value in [value for value, _ in field.flatchoices] + ["not-a-choice", ""]:
+                record = model(**{field.attname: value})
+                ours = getattr(record, f"get_{field.name}_display")()
+                assert ours == models.Model._get_FIELD_display(record, field), (field, value)
+                checked += 1
+    assert checked > 40  # sector, kind, status, funding, selection, theme...
+
+
+@pytest.mark.parametrize(
+    "fields, said",
+    [
+        (
+            {
+                "selection": "elected",
+                "start_date": datetime.date(2006, 5, 1),
+                "end_date": datetime.date(2009, 5, 31),
+            },
+            "Elected, May 2006 to May 2009.",
+        ),
+        ({"selection": "appointed"}, "Appointed."),
+        ({"start_date": datetime.date(2007, 1, 3)}, "since January 2007."),
+        ({"end_date": datetime.date(2010, 3, 31)}, "until March 2010."),
+        ({}, ""),
+    ],
+)
+def test_a_seat_says_how_and_when_its_holder_was_chosen(fields, said):
+    assert Seat(**fields).how_and_when == said

@@ -16,8 +16,9 @@ from django.utils import dateformat
 from networks.choices import Funding, NetworkKind, NetworkStatus
 from networks.models import Network
 from partnerships.choices import OrganisationKind, Sector
+from partnerships.dates import long_date
 from partnerships.models import Organisation, Person, Seat
-from partnerships.report import Share, long_date, round_half_up
+from partnerships.report import Share, round_half_up
 
 from .factories import (
     BoardFactory,
