@@ -731,6 +731,20 @@ def test_long_dates_read_as_the_date_filter_writes_them():
     assert long_date(None) == ""
 
 
+def test_numbers_read_as_humanizes_intcomma_writes_them():
+    from django.contrib.humanize.templatetags import humanize
+    from django.template import engines
+
+    from partnerships.templatetags.numbers import intcomma
+
+    values = [0, 7, -7, 999, 1000, -1234, 12345, 999_999, 1_000_000, -12_345_678, 10**12]
+    values += [True, None, "", "1234", "n/a", 1234.5, Decimal("1234.50"), Fraction(1, 3)]
+    for value in values:
+        assert intcomma(value) == humanize.intcomma(value), value
+    page = engines["django"].from_string("{% load numbers %}{{ n|intcomma }}")
+    assert page.render({"n": 3500}) == "3,500"
+
+
 def test_shares_round_the_same_however_often_they_are_asked():
     assert [Share(18, 1000).rounded(1), Share(18, 1000).rounded(0)] == [Decimal("1.8"), 2]
     assert Share(1, 8).value == Decimal("12.5") and Share(1, 16).value == Decimal("6.3")
