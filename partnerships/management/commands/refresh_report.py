@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from partnerships import summary
+from partnerships.dates import long_date
 
 
 class Command(BaseCommand):
@@ -17,6 +18,6 @@ class Command(BaseCommand):
         started = time.monotonic()
         summary.refresh(rebuild_all=True)
         self.stdout.write(
-            f"The report's summary is made for {summary.up_to_date():%-d %B %Y} "
+            f"The report's summary is made for {long_date(summary.up_to_date())} "
             f"({time.monotonic() - started:.1f}s)."
         )
