@@ -117,8 +117,15 @@ class Understood:
 
     def accepts(self, query, request):
         """Whether the page takes every value: one it refuses shows an error naming it, a
-        page that only that query gets, never stored."""
-        return self.filterset is None or self.filterset(query, request=request).is_valid()
+        page that only that query gets, never stored. Asked of the FilterSet the view made
+        for this request (partnerships.filters.FilterSet keeps it on the request), already
+        validated, or of a new one if the view made none."""
+        if self.filterset is None:
+            return True
+        made = getattr(request, "filterset", None)
+        if type(made) is not self.filterset:
+            made = self.filterset(query, request=request)
+        return made.is_valid()
 
 
 def _cache_call(method, *args):

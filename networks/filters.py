@@ -1,6 +1,10 @@
-import django_filters
-
-from partnerships.filters import ChoiceFilter, Described, RegionChoiceFilter, region_words
+from partnerships.filters import (
+    ChoiceFilter,
+    Described,
+    FilterSet,
+    RegionChoiceFilter,
+    region_words,
+)
 
 from .choices import Funding, NetworkKind, NetworkStatus
 from .models import Network
@@ -18,7 +22,7 @@ FUNDING_WORDS = {
 }
 
 
-class NetworkFilter(Described, django_filters.FilterSet):
+class NetworkFilter(Described, FilterSet):
     kind = ChoiceFilter(choices=NetworkKind.choices, empty_label="Every kind", label="Kind")
     region = RegionChoiceFilter(method="filter_region")
     status = ChoiceFilter(choices=NetworkStatus.choices, empty_label="Any status", label="Status")

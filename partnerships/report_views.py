@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from . import charts, summary
 from .choices import BodyKind
-from .filters import CURRENT_PAST, ChoiceFilter, RegionChoiceFilter, SeatFilter
+from .filters import CURRENT_PAST, ChoiceFilter, FilterSet, RegionChoiceFilter, SeatFilter
 from .models import Seat
 from .report import SOURCES, representation_report
 from .views import querystring_without_page
@@ -49,7 +49,7 @@ class DayFilter(django_filters.DateFilter):
     field_class = DayField
 
 
-class ReportFilter(django_filters.FilterSet):
+class ReportFilter(FilterSet):
     """The representatives list's filters that apply to the report, with the same names,
     choices, labels and behaviour, so a report's links open the lists behind its numbers.
     The report reads the valid values from its form and counts seats through SeatFilter.

@@ -176,3 +176,24 @@ def test_a_stored_page_shows_nothing_of_the_parameters_it_ignored(client):
     assert "sector=vcs" in page and "planted" not in page
     count, page = queries(client, "/representatives/?sector=vcs")
     assert count == 1 and "planted" not in page
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/representatives/?region=north-east&sector=vcs",
+        "/representation/?region=north-east",
+        "/partnerships/?region=north-east",
+        "/networks/?region=north-east",
+        "/get-involved/?region=north-east",
+    ],
+)
+def test_a_page_made_for_the_cache_reads_its_query_once(client, url):
+    """The cache asks the view's own FilterSet whether the page took every value: the region
+    is looked up once, not again to decide whether the page may be stored."""
+    SeatFactory()
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    lookups = [q for q in captured if '"partnerships_region"."slug" =' in q["sql"]]
+    assert len(lookups) == 1
+    assert queries(client, url)[0] == 1  # and it was stored
