@@ -125,3 +125,37 @@ def test_a_body_with_nobody_says_so(client):
     partnership = PartnershipFactory()
     BoardFactory(partnership=partnership)
     assert "No current members are recorded." in page(client, partnership)
+
+
+def test_the_representatives_list_writes_each_seat_as_the_template_did(client):
+    from django.template.defaultfilters import urlize
+
+    from partnerships.dates import long_date
+
+    from .factories import VacancyFactory
+
+    how = "Apply at https://example.org/apply?a=1&b=2 <b>now</b>"
+    vacancy = VacancyFactory(how_to_apply=how)
+    held = SeatFactory(
+        person=PersonFactory(name=f"Jo {HOSTILE}", phone="01234 567890", email=""),
+        role=f"Chair {HOSTILE}",
+        organisation=OrganisationFactory(name=f"Org {HOSTILE}", is_womens_organisation=True),
+    )
+    private = SeatFactory(person=PersonFactory(publish_contact=False), role="")
+    open_seats = client.get("/representatives/?term=vacant").content.decode()
+    assert f'<td data-label="Contact">{urlize(how, autoescape=True)}</td>' in open_seats
+    assert 'rel="nofollow"' in open_seats and "&lt;b&gt;now&lt;/b&gt;" in open_seats
+    closes = long_date(vacancy.selection_closes)
+    assert f'<td data-label="Term">Open: apply by {closes}</td>' in open_seats
+    content = client.get("/representatives/").content.decode()
+    assert "<script>" not in content
+    escaped = django_html.escape(HOSTILE)
+    assert f'<td data-label="Name">Jo {escaped}<br><span class="muted">Chair {escaped}</span>' in (
+        content
+    )
+    assert f'Org {escaped}</a> <span class="tag tag--purple">Women\'s organisation' in content
+    assert '<td data-label="Contact">01234 567890</td>' in content  # phone only: as text
+    assert '<td data-label="Term">since April 2008</td>' in content
+    assert content.count('<span class="muted">Not published</span>') == 1
+    assert private.person.email not in content
+    assert held.body.partnership.get_absolute_url() in content
