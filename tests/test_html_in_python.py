@@ -1,6 +1,7 @@
-"""A partnership page's people are written in Python (partnerships/templatetags/members.py,
-lsp_directory/html.py): every value escaped as a template escapes it, contact details only
-with consent, every member counted and linked."""
+"""The fragments written in Python rather than templates (lsp_directory/html.py): a
+partnership page's people and the representatives list's rows (templatetags/members.py),
+a region report's rows (templatetags/report_tables.py). Every value escaped as a template
+escapes it, contact details only with consent, every member counted and linked."""
 
 import datetime
 import re
@@ -159,3 +160,19 @@ def test_the_representatives_list_writes_each_seat_as_the_template_did(client):
     assert content.count('<span class="muted">Not published</span>') == 1
     assert private.person.email not in content
     assert held.body.partnership.get_absolute_url() in content
+
+
+def test_a_region_reports_rows_escape_names_and_show_the_columns_asked_for(client):
+    partnership = PartnershipFactory(name=f"LSP {HOSTILE}")
+    board = BoardFactory(partnership=partnership)
+    SeatFactory(body=board)  # a VCS seat, not for a women's organisation
+    escaped = django_html.escape(HOSTILE)
+    content = client.get("/representation/?region=north-east").content.decode()
+    assert "<script>" not in content
+    row = f'<th scope="row"><a href="{partnership.get_absolute_url()}">LSP {escaped}</a>'
+    assert row in content
+    assert '<td class="table__numeric">0.0%</td>' in content
+    boards = client.get("/representation/?region=north-east&body_kind=board").content.decode()
+    assert '<td><span class="tag tag--red">No</span></td>' in boards
+    groups = client.get("/representation/?region=north-east&body_kind=themed_group")
+    assert '<td class="table__numeric">0 of 0</td>' in groups.content.decode()
