@@ -176,3 +176,31 @@ def test_a_region_reports_rows_escape_names_and_show_the_columns_asked_for(clien
     assert '<td><span class="tag tag--red">No</span></td>' in boards
     groups = client.get("/representation/?region=north-east&body_kind=themed_group")
     assert '<td class="table__numeric">0 of 0</td>' in groups.content.decode()
+
+
+@pytest.mark.parametrize(
+    "status, funding, colours",
+    [
+        ("active", "funded", ("green", "green")),
+        ("struggling", "partly_lost", ("amber", "amber")),
+        ("ceased", "lost", ("red", "red")),
+        ("active", "unknown", ("green", "grey")),
+    ],
+)
+def test_a_networks_status_and_funding_tags(client, status, funding, colours):
+    from networks.templatetags.network_status import network_status
+
+    from .factories import NetworkFactory
+
+    network = NetworkFactory(name=f"CEN {HOSTILE}", status=status, funding=funding)
+    tags = network_status(network)
+    label = network.get_status_display().lower()
+    assert f'<span class="tag tag--{colours[0]}">Status: {label}</span>' in tags
+    assert f'<span class="tag tag--{colours[1]}">Funding: ' in tags
+    assert "status and funding checked 1 June 2008" in tags
+    assert "checked" not in network_status(network, no_date=True)
+    page = client.get(network.get_absolute_url()).content.decode()
+    assert f'<span class="tag tag--{colours[0]}">Status: {label}</span>' in page
+    listed = client.get("/networks/").content.decode()
+    assert "status and funding checked 1 June 2008" in listed
+    assert "<script>" not in page + listed
