@@ -1,17 +1,20 @@
 """`make bench` (`python -m bench`): the directory at national scale x10 on SQLite, then on
 PostgreSQL if one answers at 127.0.0.1:5432, with the figures next to their targets.
 
-For each database:
+In this order:
 
-1. build (or reuse, when seed and scale match) the dataset at full size and at a tenth of
-   it (bench.scale prepare): bench-data/bench.sqlite3 and bench-small.sqlite3, or the
-   PostgreSQL databases lsp_bench and lsp_bench_small;
-2. in-process server times, queries per page at both sizes, and the CSV export's speed
-   and peak memory at both sizes, next to the database's own COPY (bench.scale measure);
-3. over HTTP, the production server (gunicorn -w 3, DEBUG off) against Datasette serving
-   the same SQLite file (bench.datasette_compare);
-4. a bounded wrk load test of the production server (bench.loadtest) while a curator saves
-   a seat through the admin every second (bench.curator).
+1. for each database, build (or reuse, when seed and scale match) the dataset at full size
+   and at a tenth of it (bench.scale prepare): bench-data/bench.sqlite3 and
+   bench-small.sqlite3, or the PostgreSQL databases lsp_bench and lsp_bench_small;
+2. for each database, the in-process page timings at full size (bench.scale measure
+   --what pages), before anything below: minutes of full load (the exports, Datasette, wrk)
+   leave this 2-core VM up to 1.6 times slower for a while afterwards;
+3. then for each database: queries per page at both sizes, and the CSV export's speed and
+   peak memory at both sizes, next to the database's own COPY (bench.scale measure); over
+   HTTP, the production server (gunicorn -w 3, DEBUG off) against Datasette serving the
+   same SQLite file (bench.datasette_compare); a bounded wrk load test of the production
+   server (bench.loadtest) while a curator saves a seat through the admin every second
+   (bench.curator).
 
 Options (flags, or environment variables for `make bench`):
 
@@ -117,8 +120,8 @@ def load(path):
     return json.loads(path.read_text()) if path.exists() else None
 
 
-def run_database(name, full_url, small_url, args, tools):
-    """Every measurement on one database; the results as a dict."""
+def prepare_database(name, full_url, small_url, args):
+    """Build (or reuse) the database's datasets; the results so far, as a dict."""
     results = {"name": name, "url": redact(full_url)}
     out = DATA / "results"
     out.mkdir(parents=True, exist_ok=True)
@@ -140,6 +143,31 @@ def run_database(name, full_url, small_url, args, tools):
         python("prepare", "--database-url", small_url, "--scale", str(args.scale / 10), *common)
     results["prepare_seconds"] = time.perf_counter() - started
     results["build"] = load(out / f"{name}-build.json")
+    return results
+
+
+def time_pages(name, full_url, args):
+    """The in-process page timings at full size (bench.scale measure --what pages)."""
+    print(f"\n--- {name}: pages ---", flush=True)
+    pages_json = DATA / "results" / f"{name}-pages.json"
+    python(
+        "measure",
+        "--database-url",
+        full_url,
+        "--what",
+        "pages",
+        "--requests",
+        str(args.requests),
+        "--json",
+        str(pages_json),
+    )
+    return load(pages_json)["pages"]
+
+
+def run_database(results, full_url, small_url, args, tools):
+    """Every other measurement on one database, added to its results."""
+    name = results["name"]
+    out = DATA / "results"
     if "small" not in args.skip:
         python(
             "measure",
@@ -157,9 +185,7 @@ def run_database(name, full_url, small_url, args, tools):
         "--database-url",
         full_url,
         "--what",
-        "pages,queries,export,region_export,copy,summary",
-        "--requests",
-        str(args.requests),
+        "queries,export,region_export,copy,summary",
         "--json",
         str(out / f"{name}-full.json"),
         "--explain",
@@ -167,7 +193,7 @@ def run_database(name, full_url, small_url, args, tools):
         "--urls",
         str(urls_file),
     )
-    results["full"] = load(out / f"{name}-full.json")
+    results["full"] = {**load(out / f"{name}-full.json"), "pages": results.pop("pages")}
     if {"datasette", "load"} <= args.skip:
         return results
 
@@ -482,6 +508,29 @@ def run_imports(args):
         subprocess.run(command, cwd=ROOT, check=True, env=environment)
 
 
+def databases(args):
+    """(name, full dataset's URL, small dataset's URL) of each database asked for that
+    answers."""
+    for name in args.databases:
+        if name == "sqlite":
+            yield (
+                name,
+                f"sqlite:///{DATA / 'bench.sqlite3'}",
+                f"sqlite:///{DATA / 'bench-small.sqlite3'}",
+            )
+        elif name == "postgres":
+            answers, why = postgres_answers(args.postgres_url)
+            if not answers:
+                print(
+                    f"\nPostgreSQL skipped: nothing answers at {redact(args.postgres_url)} ({why})"
+                )
+                continue
+            full_url = args.postgres_url
+            yield name, full_url, with_database(full_url, f"{full_url.rsplit('/', 1)[1]}_small")
+        else:
+            sys.exit(f"Unknown database {name!r}: use sqlite and/or postgres.")
+
+
 def main(argv=None):
     args = parse_args(argv)
     started = time.perf_counter()
@@ -504,25 +553,21 @@ def main(argv=None):
         if tools["wrk"] is None:
             print(f"  load test will be skipped: {tools['wrk_why']}")
 
-    all_results = []
-    for name in args.databases:
-        if name == "sqlite":
-            full_url = f"sqlite:///{DATA / 'bench.sqlite3'}"
-            small_url = f"sqlite:///{DATA / 'bench-small.sqlite3'}"
-        elif name == "postgres":
-            answers, why = postgres_answers(args.postgres_url)
-            if not answers:
-                print(
-                    f"\nPostgreSQL skipped: nothing answers at {redact(args.postgres_url)} ({why})"
-                )
-                continue
-            full_url = args.postgres_url
-            small_url = with_database(full_url, f"{full_url.rsplit('/', 1)[1]}_small")
-        else:
-            sys.exit(f"Unknown database {name!r}: use sqlite and/or postgres.")
+    found = list(databases(args))
+    prepared = {}
+    for name, full_url, small_url in found:
         print(f"\n--- {name} ---", flush=True)
+        prepared[name] = prepare_database(name, full_url, small_url, args)
+    # Every database's page timings come before any export, Datasette comparison, load test
+    # or import: on this 2-core VM, minutes of full load leave it up to 1.6 times slower for
+    # a while after (README, Benchmarks), which is the load test's doing, not the page's.
+    for name, full_url, _ in found:
+        prepared[name]["pages"] = time_pages(name, full_url, args)
+    all_results = []
+    for name, full_url, small_url in found:
+        print(f"\n--- {name}: queries, exports, servers ---", flush=True)
         database_started = time.perf_counter()
-        results = run_database(name, full_url, small_url, args, tools)
+        results = run_database(prepared[name], full_url, small_url, args, tools)
         results["seconds"] = time.perf_counter() - database_started
         all_results.append(results)
         print_database(results, args)
