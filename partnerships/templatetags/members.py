@@ -18,6 +18,7 @@ representatives list's (50 rows) from 10.0 to 5.4 ms. Every value is escaped
 from itertools import groupby
 
 from django import template
+from django.template.defaultfilters import pluralize
 from django.utils.html import urlize
 from django.utils.safestring import mark_safe
 
@@ -27,10 +28,6 @@ from lsp_directory.html import format_html, format_html_join
 from ..dates import long_date
 
 register = template.Library()
-
-
-def plural(count):
-    return "" if count == 1 else "s"
 
 
 def organisation_link(organisation, *, tag_womens=False):
@@ -118,7 +115,7 @@ def vcs_names(vcs_seats):
     names = format_html_join(
         ", ", "{}{}", ((name(seat), f" ({seat.role})" if seat.role else "") for seat in vcs_seats)
     )
-    return format_html("<p>VCS representative{}: {}.</p>\n", plural(len(vcs_seats)), names)
+    return format_html("<p>VCS representative{}: {}.</p>\n", pluralize(len(vcs_seats)), names)
 
 
 def by_sector(seats):
@@ -182,7 +179,7 @@ def body_members(body, fold=False):
             "</details>",
             len(others),
             " other" if vcs else "",
-            plural(len(others)),
+            pluralize(len(others)),
             by_sector(others),
             table,
         )
